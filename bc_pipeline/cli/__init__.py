@@ -1,0 +1,21 @@
+"""The `bc-pipeline` command line. Each sub-command group lives in its own module."""
+
+import click
+
+from bc_pipeline.cli.emulator import emulator
+from bc_pipeline.cli.mapping import lookup, mapping
+from bc_pipeline.cli.sync import check, status, sync
+from bc_pipeline.cli.webhooks import webhooks
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """bc-pipeline: sync a BigCommerce store into DuckDB with Dagster.
+
+    With no store credentials in the environment (BC_STORE_HASH, BC_ACCESS_TOKEN), `sync` runs against
+    a local emulator store that it starts itself.
+    """
+
+
+for _command in (sync, check, status, emulator, mapping, lookup, webhooks):
+    main.add_command(_command)
