@@ -1,0 +1,196 @@
+"""The sync engine: records from the API into DuckDB, streamed in batches, one writer.
+
+Each stream's listing runs in its own producer thread (which itself fetches shards concurrently within the
+quota, see bigcommerce/paging.py) and completes capped embedded lists (bigcommerce/completion.py). Pages go
+through a bounded queue to the calling thread, the only one that touches DuckDB: it flattens a batch into
+rows per table and merges it in one transaction. A stream's high-water mark is written in the transaction of
+its last batch, so it is never ahead of committed data; a stream that fails writes its error and keeps its
+mark. Memory stays flat: at most QUEUE_PAGES pages and one batch per stream are held at once.
+
+DuckDB is opened per batch (`connect()`), not for the whole run, so between two short write transactions the
+file is free for an analyst's reader; the API is never waited on while the file is held.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.bigcommerce.completion import complete_records
+from bc_pipeline.bigcommerce.paging import fetch_pages
+from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse.load import Warehouse
+from bc_pipeline.warehouse.rows import rows_for
+
+BATCH_RECORDS = 5_000
+QUEUE_PAGES = 32
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class StreamPlan:
+    """One stream to sync: a date window, a set of named ids, or a full listing."""
+
+    stream: str
+    since: datetime | None = None
+    until: datetime | None = None
+    ids: tuple[int, ...] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    high_water_mark: datetime | None = None  # written with the last batch when the listing completes
+    authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
+
+
+Progress = Callable[[StreamReport], None]
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
+def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> None:
+    try:
+        stream = STREAMS[plan.stream]
+        pages = fetch_pages(
+            client, stream, since=plan.since, until=plan.until, ids=plan.ids, params=plan.params or None
+        )
+        for page in pages:
+            records = complete_records(client, plan.stream, page.records)
+            out.put((plan.stream, records, getattr(page, "requests", 1)))
+        out.put((plan.stream, _DONE, 0))
+    except BaseException as exc:  # handed to the writer thread, which reports it against the stream
+        out.put((plan.stream, exc, 0))
+
+
+class _Writer:
+    def __init__(self, connect: Connect, synced_at: datetime, progress: Progress | None):
+        self.connect = connect
+        self.synced_at = synced_at
+        self.progress = progress
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.seen_ids: dict[str, set[int]] = {}
+
+    def add(self, plan: StreamPlan, report: StreamReport, records: list[dict[str, Any]], requests: int) -> None:
+        report.pages += 1
+        report.requests += requests
+        report.records += len(records)
+        batch = self.pending.setdefault(plan.stream, [])
+        batch.extend(records)
+        if plan.authoritative or plan.ids is not None:
+            self.seen_ids.setdefault(plan.stream, set()).update(int(r["id"]) for r in records if "id" in r)
+        if len(batch) >= BATCH_RECORDS:
+            self.flush(plan, report)
+        elif self.progress:
+            report.seconds = time.monotonic() - report.started
+            self.progress(report)
+
+    def flush(self, plan: StreamPlan, report: StreamReport, *, final: bool = False) -> None:
+        records = self.pending.pop(plan.stream, [])
+        state_writes = []
+        if final:
+            state_writes.append(
+                state.success_write(
+                    plan.stream,
+                    high_water_mark=plan.high_water_mark,
+                    window_start=plan.since,
+                    window_end=plan.until,
+                    rows=report.records,
+                    requests=report.requests,
+                    at=self.synced_at,
+                )
+            )
+        if records or state_writes:
+            rows = rows_for(plan.stream, records)
+            with self.connect() as conn:
+                merged = Warehouse(conn).merge(rows, self.synced_at, state_writes=state_writes)
+            report.rows.update(merged)
+            report.batches += 1
+        if final:
+            self._finish(plan, report)
+        report.seconds = time.monotonic() - report.started
+        if self.progress:
+            self.progress(report)
+
+    def _finish(self, plan: StreamPlan, report: StreamReport) -> None:
+        seen = self.seen_ids.pop(plan.stream, set())
+        if plan.ids is not None:
+            report.missing_ids = sorted(set(plan.ids) - seen)
+        if plan.authoritative:
+            with self.connect() as conn:
+                for table in STREAMS[plan.stream].tables[:1]:
+                    report.deleted += Warehouse(conn).mark_missing_deleted(table, seen, self.synced_at)
+        report.high_water_mark = plan.high_water_mark
+
+    def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
+        self.pending.pop(plan.stream, None)
+        report.error = str(exc) or type(exc).__name__
+        with self.connect() as conn:
+            state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+        report.seconds = time.monotonic() - report.started
+        if self.progress:
+            self.progress(report)
+
+
+def run_plans(
+    client: BigCommerceClient,
+    connect: Connect,
+    plans: Iterable[StreamPlan],
+    *,
+    progress: Progress | None = None,
+    synced_at: datetime | None = None,
+) -> dict[str, StreamReport]:
+    """Run every plan concurrently; return a report per stream. Failures are in `report.error`."""
+    plans = list(plans)
+    synced_at = synced_at or datetime.now(UTC)
+    by_stream = {p.stream: p for p in plans}
+    reports = {
+        p.stream: StreamReport(p.stream, since=p.since, until=p.until, started=time.monotonic()) for p in plans
+    }
+    out: queue.Queue = queue.Queue(maxsize=QUEUE_PAGES)
+    threads = [
+        threading.Thread(target=_produce, args=(client, p, out), name=f"bc-{p.stream}", daemon=True) for p in plans
+    ]
+    for t in threads:
+        t.start()
+    writer = _Writer(connect, synced_at, progress)
+    running = len(plans)
+    while running:
+        stream, item, requests = out.get()
+        plan, report = by_stream[stream], reports[stream]
+        if report.error:  # a failed stream's stragglers are dropped with the stream, never half-merged
+            running -= item is _DONE or isinstance(item, BaseException)
+            continue
+        try:
+            if item is _DONE:
+                writer.flush(plan, report, final=True)
+                running -= 1
+            elif isinstance(item, BaseException):
+                writer.fail(plan, report, item)
+                running -= 1
+            else:
+                writer.add(plan, report, item, requests)
+        except Exception as exc:  # a write failed: the transaction rolled back; report and stop the stream
+            writer.fail(plan, report, exc)
+            if item is not _DONE:
+                continue
+            running -= 1
+    for t in threads:
+        t.join(timeout=5)
+    return reports
+
+
+def apply_ids(
+    client: BigCommerceClient, connect: Connect, stream: str, ids: Iterable[int], **kwargs: Any
+) -> StreamReport:
+    """Fetch the named records of one stream in bulk and merge them; `missing_ids` are gone from the store."""
+    plan = StreamPlan(stream=stream, ids=tuple(sorted({int(i) for i in ids})))
+    if not plan.ids:
+        return StreamReport(stream)
+    return run_plans(client, connect, [plan], **kwargs)[stream]
