@@ -1,21 +1,71 @@
-"""bc-pipeline sync (work in progress)."""
+"""`bc-pipeline sync`, `check` and `status`: run the load through Dagster, check access, show each stream."""
+
+from __future__ import annotations
+
+import logging
+import sys
 
 import click
 
+from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.sync.status import format_status, read_status
+
 
 @click.command()
-def sync() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Backfill from this day (a partition range run).")
+@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day of the backfill (default: today).")
+def sync(from_date: str | None, to_date: str | None) -> None:
+    """Sync every stream into DuckDB through Dagster (runs show in the UI's history).
+
+    Without --from: incremental, each stream from its own high-water mark (the first run backfills from
+    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run.
+    """
+    settings = settings_or_exit()
+    home = ensure_dagster_home()
+    from bc_pipeline.cli.run_job import run_sync_job
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("  %(message)s"))
+    progress = logging.getLogger("bc_pipeline.progress")
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    with store_environment(settings) as active:
+        click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
+        outcome = run_sync_job(from_date=from_date, to_date=to_date)
+    if not outcome.success:
+        raise click.ClickException(f"sync failed: {outcome.error}")
+    click.echo(outcome.summary)
 
 
 @click.command()
 def check() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+    """Check the credentials and, per resource the pipeline reads, whether the token's scopes allow it."""
+    settings = settings_or_exit()
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
+    from bc_pipeline.bigcommerce.scopes import check_access
+
+    with store_environment(settings) as active:
+        client = BigCommerceClient(active.api_url, active.store_hash, active.access_token.get_secret_value())
+        try:
+            results = check_access(client)
+        except BigCommerceError as exc:
+            raise click.ClickException(str(exc)) from None
+        finally:
+            client.close()
+    click.echo(f"Store {active.store_hash} at {active.api_url}")
+    click.echo(f"{'resource':<22} {'readable':<9} {'status':<7} scope to grant")
+    for r in results:
+        grant = "" if r.readable else r.scope_to_grant or "?"
+        click.echo(f"{r.resource:<22} {'yes' if r.readable else 'NO':<9} {r.status!s:<7} {grant}")
+    if not all(r.readable for r in results):
+        raise click.ClickException("some resources are not readable: grant the scopes listed above")
 
 
 @click.command()
 def status() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+    """Per stream: last successful sync, high-water mark, how far behind, row counts, last error."""
+    settings = settings_or_exit()
+    if not settings.duckdb_path.exists():
+        raise click.ClickException(f"no database at {settings.duckdb_path} yet: run `bc-pipeline sync` first")
+    click.echo(format_status(read_status(settings.duckdb_path)))

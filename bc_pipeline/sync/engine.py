@@ -28,6 +28,7 @@ from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.completion import complete_records
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.sync.deletes import mark_missing
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.load import Warehouse
@@ -35,6 +36,8 @@ from bc_pipeline.warehouse.rows import rows_for
 
 BATCH_RECORDS = 5_000
 QUEUE_PAGES = 32
+PROGRESS_EVERY_S = 5.0
+PARENT_BATCH = 100  # parent ids per `product_id:in` request
 _DONE = object()
 
 
@@ -46,9 +49,11 @@ class StreamPlan:
     since: datetime | None = None
     until: datetime | None = None
     ids: tuple[int, ...] | None = None
+    parent_ids: tuple[int, ...] | None = None  # e.g. variants of these products (`product_id:in`)
     params: dict[str, str] = field(default_factory=dict)
     high_water_mark: datetime | None = None  # written with the last batch when the listing completes
     authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
+    state_key: str | None = None  # where its success is recorded (default: the stream's name)
 
 
 Progress = Callable[[StreamReport], None]
@@ -58,15 +63,24 @@ Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> None:
     try:
         stream = STREAMS[plan.stream]
-        pages = fetch_pages(
-            client, stream, since=plan.since, until=plan.until, ids=plan.ids, params=plan.params or None
-        )
-        for page in pages:
-            records = complete_records(client, plan.stream, page.records)
-            out.put((plan.stream, records, getattr(page, "requests", 1)))
+        for params in _param_sets(plan):
+            pages = fetch_pages(client, stream, since=plan.since, until=plan.until, ids=plan.ids, params=params)
+            for page in pages:
+                records = complete_records(client, plan.stream, page.records)
+                out.put((plan.stream, records, getattr(page, "requests", 1)))
         out.put((plan.stream, _DONE, 0))
     except BaseException as exc:  # handed to the writer thread, which reports it against the stream
         out.put((plan.stream, exc, 0))
+
+
+def _param_sets(plan: StreamPlan) -> list[dict[str, str] | None]:
+    if plan.ids == () or plan.parent_ids == ():
+        return []  # nothing to fetch; the stream still completes (and records its success)
+    if plan.parent_ids is None:
+        return [plan.params or None]
+    ids = sorted(plan.parent_ids)
+    chunks = [ids[i : i + PARENT_BATCH] for i in range(0, len(ids), PARENT_BATCH)]
+    return [{**plan.params, "product_id:in": ",".join(map(str, chunk))} for chunk in chunks]
 
 
 class _Writer:
@@ -75,6 +89,7 @@ class _Writer:
         self.synced_at = synced_at
         self.progress = progress
         self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.last_progress: dict[str, float] = {}
         self.seen_ids: dict[str, set[int]] = {}
 
     def add(self, plan: StreamPlan, report: StreamReport, records: list[dict[str, Any]], requests: int) -> None:
@@ -83,12 +98,18 @@ class _Writer:
         report.records += len(records)
         batch = self.pending.setdefault(plan.stream, [])
         batch.extend(records)
-        if plan.authoritative or plan.ids is not None:
+        if plan.authoritative or plan.ids is not None or plan.parent_ids is not None:
             self.seen_ids.setdefault(plan.stream, set()).update(int(r["id"]) for r in records if "id" in r)
         if len(batch) >= BATCH_RECORDS:
             self.flush(plan, report)
-        elif self.progress:
-            report.seconds = time.monotonic() - report.started
+        else:
+            self._tick(report)
+
+    def _tick(self, report: StreamReport, *, force: bool = False) -> None:
+        now = time.monotonic()
+        report.seconds = now - report.started
+        if self.progress and (force or now - self.last_progress.get(report.stream, 0.0) >= PROGRESS_EVERY_S):
+            self.last_progress[report.stream] = now
             self.progress(report)
 
     def flush(self, plan: StreamPlan, report: StreamReport, *, final: bool = False) -> None:
@@ -97,7 +118,7 @@ class _Writer:
         if final:
             state_writes.append(
                 state.success_write(
-                    plan.stream,
+                    plan.state_key or plan.stream,
                     high_water_mark=plan.high_water_mark,
                     window_start=plan.since,
                     window_end=plan.until,
@@ -114,18 +135,17 @@ class _Writer:
             report.batches += 1
         if final:
             self._finish(plan, report)
-        report.seconds = time.monotonic() - report.started
-        if self.progress:
-            self.progress(report)
+        self._tick(report, force=final)
 
     def _finish(self, plan: StreamPlan, report: StreamReport) -> None:
         seen = self.seen_ids.pop(plan.stream, set())
         if plan.ids is not None:
             report.missing_ids = sorted(set(plan.ids) - seen)
-        if plan.authoritative:
+        table = STREAMS[plan.stream].tables[0]
+        if plan.authoritative or plan.parent_ids is not None:
+            parent = ("product_id", plan.parent_ids) if plan.parent_ids is not None else None
             with self.connect() as conn:
-                for table in STREAMS[plan.stream].tables[:1]:
-                    report.deleted += Warehouse(conn).mark_missing_deleted(table, seen, self.synced_at)
+                report.deleted += mark_missing(conn, table, seen, self.synced_at, parent=parent)
         report.high_water_mark = plan.high_water_mark
 
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
@@ -133,9 +153,7 @@ class _Writer:
         report.error = str(exc) or type(exc).__name__
         with self.connect() as conn:
             state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
-        report.seconds = time.monotonic() - report.started
-        if self.progress:
-            self.progress(report)
+        self._tick(report, force=True)
 
 
 def run_plans(

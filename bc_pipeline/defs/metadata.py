@@ -1,0 +1,66 @@
+"""Dagster metadata for the raw tables: column schemas from the warehouse contract, and per-run figures."""
+
+import dagster as dg
+import duckdb
+
+from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse.schema import TABLES
+
+PREVIEW_ROWS = 5
+PREVIEW_COLUMNS = 8
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["bigcommerce", table])
+
+
+def column_schema(table: str) -> dg.TableSchema:
+    return dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.type, description=c.description) for c in TABLES[table].columns]
+    )
+
+
+def raw_spec(table: str, *, deps: tuple[dg.AssetKey, ...] = ()) -> dg.AssetSpec:
+    t = TABLES[table]
+    return dg.AssetSpec(
+        key=raw_key(table),
+        description=t.description,
+        group_name="bigcommerce",
+        kinds={"bigcommerce", "duckdb"},
+        deps=list(deps),
+        skippable=True,
+        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"bigcommerce.{table}"},
+    )
+
+
+def _preview(conn: duckdb.DuckDBPyConnection, table: str) -> str:
+    columns = [c.name for c in TABLES[table].columns if not c.type.upper().startswith("JSON")][:PREVIEW_COLUMNS]
+    listed = ", ".join(f'"{c}"' for c in columns)
+    df = conn.execute(
+        f'SELECT {listed} FROM bigcommerce."{table}" ORDER BY _synced_at DESC, id LIMIT {PREVIEW_ROWS}'
+    ).df()
+    return df.to_markdown(index=False)
+
+
+def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamReport) -> dict:
+    """Row counts, API figures and a short preview for one table written by one stream."""
+    total = conn.execute(f'SELECT count(*) FROM bigcommerce."{table}"').fetchone()[0]
+    deleted = conn.execute(f'SELECT count(*) FROM bigcommerce."{table}" WHERE _deleted_at IS NOT NULL').fetchone()[0]
+    meta: dict = {
+        "dagster/row_count": dg.MetadataValue.int(int(total)),
+        "dagster/partition_row_count": dg.MetadataValue.int(int(report.rows.get(table, 0))),
+        "rows_marked_deleted": dg.MetadataValue.int(int(deleted)),
+        "api_stream": report.stream,
+        "api_records": dg.MetadataValue.int(report.records),
+        "api_pages": dg.MetadataValue.int(report.pages),
+        "api_requests": dg.MetadataValue.int(report.requests),
+        "api_seconds": dg.MetadataValue.float(round(report.seconds, 3)),
+        "records_per_second": dg.MetadataValue.float(round(report.rate, 1)),
+        "preview": dg.MetadataValue.md(_preview(conn, table)),
+    }
+    if report.since or report.until:
+        meta["api_window_start"] = report.since.isoformat() if report.since else "start"
+        meta["api_window_end"] = report.until.isoformat() if report.until else "now"
+    if report.high_water_mark:
+        meta["high_water_mark"] = dg.MetadataValue.timestamp(report.high_water_mark)
+    return meta

@@ -1,0 +1,55 @@
+"""Dagster resources: the BigCommerce API and the DuckDB warehouse, thin wrappers over plain code.
+
+The access token reaches the resource only through `EnvVar("BC_ACCESS_TOKEN")`, so the UI, the run config
+and the event log show the variable's name, never its value.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.defs.settings import settings
+from bc_pipeline.warehouse.schema import create_all
+
+
+class BigCommerceResource(dg.ConfigurableResource):
+    """A BigCommerce store's REST API (or the local emulator, when BC_API_URL points at it)."""
+
+    store_hash: str
+    access_token: str
+    api_url: str = "https://api.bigcommerce.com"
+    max_workers: int = 8
+
+    def client(self) -> BigCommerceClient:
+        return BigCommerceClient(self.api_url, self.store_hash, self.access_token, max_workers=self.max_workers)
+
+
+class WarehouseResource(DuckDBResource):
+    """The DuckDB file (BC_DUCKDB_PATH). Connecting creates the folder and the contracted tables."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        with super().get_connection() as conn:
+            create_all(conn)
+            yield conn
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    s = settings()
+    return dg.Definitions(
+        resources={
+            "bigcommerce": BigCommerceResource(
+                store_hash=s.store_hash or dg.EnvVar("BC_STORE_HASH"),
+                access_token=dg.EnvVar("BC_ACCESS_TOKEN"),
+                api_url=s.api_url,
+            ),
+            "warehouse": WarehouseResource(database=str(s.duckdb_path)),
+        }
+    )

@@ -1,0 +1,49 @@
+"""The undated streams: categories, brands and order statuses (small: listed in full every run) and
+variants.
+
+Variants carry no dates and a variant-only change does not move its product's `date_modified` (a defect
+every peer connector inherits), so no listing can ask for "variants changed since". bc_pipeline catches
+variant changes three ways: (1) every run re-reads the variants of each product the product stream saw
+change (`product_id:in`, a few requests), (2) `store/sku/*` webhooks fetch the named variants within a
+minute, (3) a full variant listing runs when none ran in the last FULL_VARIANTS_EVERY (and on the first
+sync), which also marks variants the store no longer has as deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
+from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse import state
+
+FULL_VARIANTS_EVERY = timedelta(hours=24)
+FULL_LISTINGS = ("categories", "brands", "order_statuses")
+
+
+def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
+    with connect() as conn:
+        last_full = state.last_success_at(conn, "variants_full")
+        last_any = state.last_success_at(conn, "variants")
+        if last_full is None or now - last_full >= FULL_VARIANTS_EVERY:
+            return StreamPlan("variants", authoritative=True, state_key="variants_full")
+        since = min(t for t in (last_any, last_full) if t is not None)
+        rows = conn.execute(
+            "SELECT id FROM bigcommerce.products WHERE _synced_at >= ? AND _deleted_at IS NULL", [since]
+        ).fetchall()
+    return StreamPlan("variants", parent_ids=tuple(r[0] for r in rows))
+
+
+def sync_reference_streams(
+    client: BigCommerceClient, connect: Connect, streams: list[str], *, progress: Progress | None = None
+) -> dict[str, StreamReport]:
+    now = client.store_time()
+    plans = [StreamPlan(s, authoritative=s != "order_statuses") for s in streams if s in FULL_LISTINGS]
+    if "variants" in streams:
+        plan = plan_variants(connect, now)
+        if plan.parent_ids == ():
+            plans.append(StreamPlan("variants", ids=()))  # nothing changed: records a successful no-op
+        else:
+            plans.append(plan)
+    return run_plans(client, connect, plans, progress=progress)

@@ -1,0 +1,66 @@
+"""Per-stream status from the warehouse: last success, high-water mark, lag, rows, last error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from bc_pipeline.warehouse.schema import TABLES
+
+
+@dataclass(frozen=True)
+class StreamStatus:
+    stream: str
+    last_success_at: datetime | None
+    high_water_mark: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+
+
+def read_status(db_path: Path) -> tuple[list[StreamStatus], dict[str, tuple[int, int]]]:
+    """Stream states and (rows, rows marked deleted) per table, from a read-only connection."""
+    with duckdb.connect(str(db_path), read_only=True) as conn:
+        states = [
+            StreamStatus(*row)
+            for row in conn.execute(
+                "SELECT stream, last_success_at, high_water_mark, last_error, last_error_at "
+                "FROM bigcommerce._sync_state ORDER BY stream"
+            ).fetchall()
+        ]
+        counts = {}
+        for table in TABLES:
+            total, deleted = conn.execute(
+                f'SELECT count(*), count(_deleted_at) FROM bigcommerce."{table}"'
+            ).fetchone()
+            counts[table] = (int(total), int(deleted))
+    return states, counts
+
+
+def _ago(at: datetime | None, now: datetime) -> str:
+    if at is None:
+        return "never"
+    seconds = int((now - at).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+def format_status(status: tuple[list[StreamStatus], dict[str, tuple[int, int]]]) -> str:
+    states, counts = status
+    now = datetime.now(UTC)
+    lines = [f"{'stream':<16} {'last success':<22} {'high-water mark':<27} {'behind':<12} last error"]
+    for s in states:
+        success = s.last_success_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if s.last_success_at else "never"
+        mark = s.high_water_mark.astimezone(UTC).isoformat(timespec="seconds") if s.high_water_mark else "-"
+        behind = _ago(s.high_water_mark, now).replace(" ago", "") if s.high_water_mark else "-"
+        error = f"{s.last_error} ({_ago(s.last_error_at, now)})" if s.last_error else ""
+        lines.append(f"{s.stream:<16} {success:<22} {mark:<27} {behind:<12} {error}")
+    lines.append("")
+    lines.append(f"{'table':<28} {'rows':>12} {'deleted':>9}")
+    for table, (total, deleted) in counts.items():
+        lines.append(f"bigcommerce.{table:<16} {total:>12,} {deleted:>9,}")
+    return "\n".join(lines)

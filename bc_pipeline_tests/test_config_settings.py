@@ -1,0 +1,70 @@
+"""Settings: every BC_* variable validated at load, with a message naming the variable."""
+
+from datetime import date
+
+import pytest
+
+from bc_pipeline.config import ConfigError, load_settings
+
+TODAY = date(2026, 11, 25)
+
+
+def load(**env):
+    return load_settings(env, today=TODAY)
+
+
+def test_defaults_without_a_store():
+    s = load()
+    assert s.has_store_credentials is False
+    assert s.api_url == "https://api.bigcommerce.com"
+    assert str(s.duckdb_path) == "data/bigcommerce.duckdb"
+    assert s.timezone == "UTC" and s.sync_cron == "*/5 * * * *" and s.schedule_running is False
+
+
+def test_api_path_gives_the_store_hash_and_base_url():
+    s = load(BC_API_PATH="https://api.bigcommerce.com/stores/abc123/v3/", BC_ACCESS_TOKEN="t0k3n")
+    assert s.store_hash == "abc123"
+    assert s.api_url == "https://api.bigcommerce.com"
+
+
+def test_token_is_masked_in_repr_and_str():
+    s = load(BC_STORE_HASH="abc123", BC_ACCESS_TOKEN="supersecret-token-value")
+    assert "supersecret" not in repr(s) and "supersecret" not in str(s)
+    assert s.access_token.get_secret_value() == "supersecret-token-value"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"BC_START_DATE": "2024-13-01"}, "BC_START_DATE"),
+        ({"BC_START_DATE": "2027-01-01"}, "BC_START_DATE"),
+        ({"BC_TIMEZONE": "Mars/Olympus"}, "BC_TIMEZONE"),
+        ({"BC_STORE_HASH": "abc123"}, "BC_ACCESS_TOKEN"),
+        ({"BC_ACCESS_TOKEN": "x"}, "BC_STORE_HASH"),
+        ({"BC_STORE_HASH": "ab'; drop", "BC_ACCESS_TOKEN": "x"}, "BC_STORE_HASH"),
+        ({"BC_API_PATH": "https://example.com/nope"}, "BC_API_PATH"),
+        ({"BC_API_URL": "not a url"}, "BC_API_URL"),
+        ({"BC_SYNC_CRON": "every five minutes"}, "BC_SYNC_CRON"),
+        ({"BC_MAPPING_FILE": "/nonexistent/mapping.yaml"}, "BC_MAPPING_FILE"),
+    ],
+)
+def test_invalid_values_name_the_variable(env, named):
+    with pytest.raises(ConfigError) as exc:
+        load(**env)
+    assert named in str(exc.value)
+
+
+def test_future_start_date_says_future():
+    with pytest.raises(ConfigError, match="in the future"):
+        load(BC_START_DATE="2030-01-01")
+
+
+def test_secret_never_in_config_errors():
+    with pytest.raises(ConfigError) as exc:
+        load(BC_ACCESS_TOKEN="supersecret-token-value", BC_TIMEZONE="Nope/Nope")
+    assert "supersecret" not in str(exc.value)
+
+
+def test_database_path_that_is_a_directory(tmp_path):
+    with pytest.raises(ConfigError, match="BC_DUCKDB_PATH"):
+        load(BC_DUCKDB_PATH=str(tmp_path))
