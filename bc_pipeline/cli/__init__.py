@@ -2,6 +2,7 @@
 
 import click
 
+from bc_pipeline.cli.dev import dev
 from bc_pipeline.cli.emulator import emulator
 from bc_pipeline.cli.mapping import lookup, mapping
 from bc_pipeline.cli.sync import check, status, sync
@@ -17,5 +18,5 @@ def main() -> None:
     """
 
 
-for _command in (sync, check, status, emulator, mapping, lookup, webhooks):
+for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks):
     main.add_command(_command)
