@@ -3,10 +3,11 @@ variants.
 
 Variants carry no dates and a variant-only change does not move its product's `date_modified` (a defect
 every peer connector inherits), so no listing can ask for "variants changed since". bc_pipeline catches
-variant changes three ways: (1) every run re-reads the variants of each product the product stream saw
-change (`product_id:in`, a few requests), (2) `store/sku/*` webhooks fetch the named variants within a
-minute, (3) a full variant listing runs when none ran in the last FULL_VARIANTS_EVERY (and on the first
-sync), which also marks variants the store no longer has as deleted.
+variant changes three ways: (1) the products stream lists with `include=variants`, so every product a run
+sees change brings its variants re-read in the same response (no extra request); (2) `store/sku/*` webhooks
+fetch the named variants within a minute; (3) a full variant listing runs when none ran in the last
+FULL_VARIANTS_EVERY (and on the first sync), which also marks variants the store no longer has as deleted.
+Between full listings the variants asset makes no request at all.
 """
 
 from __future__ import annotations
@@ -23,16 +24,12 @@ FULL_LISTINGS = ("categories", "brands", "order_statuses")
 
 
 def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
+    """A full listing when the last is older than FULL_VARIANTS_EVERY; otherwise nothing to ask for."""
     with connect() as conn:
         last_full = state.last_success_at(conn, "variants_full")
-        last_any = state.last_success_at(conn, "variants")
-        if last_full is None or now - last_full >= FULL_VARIANTS_EVERY:
-            return StreamPlan("variants", authoritative=True, state_key="variants_full")
-        since = min(t for t in (last_any, last_full) if t is not None)
-        rows = conn.execute(
-            "SELECT id FROM bigcommerce.products WHERE _synced_at >= ? AND _deleted_at IS NULL", [since]
-        ).fetchall()
-    return StreamPlan("variants", parent_ids=tuple(r[0] for r in rows))
+    if last_full is None or now - last_full >= FULL_VARIANTS_EVERY:
+        return StreamPlan("variants", authoritative=True, state_key="variants_full")
+    return StreamPlan("variants", ids=())
 
 
 def sync_reference_streams(
@@ -41,9 +38,5 @@ def sync_reference_streams(
     now = client.store_time()
     plans = [StreamPlan(s, authoritative=s != "order_statuses") for s in streams if s in FULL_LISTINGS]
     if "variants" in streams:
-        plan = plan_variants(connect, now)
-        if plan.parent_ids == ():
-            plans.append(StreamPlan("variants", ids=()))  # nothing changed: records a successful no-op
-        else:
-            plans.append(plan)
+        plans.append(plan_variants(connect, now))
     return run_plans(client, connect, plans, progress=progress)
