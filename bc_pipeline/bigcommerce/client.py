@@ -1,0 +1,191 @@
+"""The BigCommerce HTTP client: one pooled session, retries, rate limits, and errors users can act on.
+
+`get_json(path, params)` is the one way the pipeline talks to the API. Inside it:
+* the quota gate (ratelimit.py) paces the request by the rate-limit headers of every response;
+* urllib3 retries 5xx, resets and timeouts with backoff (retries.py); truncated bodies are retried here,
+  from the same per-call budget; a 429 waits what it was told and is retried outside that budget
+  (bounded by `max_throttled`);
+* 401/403/404-on-store fail at once with AuthError/ScopeError/StoreNotFoundError (errors.py).
+The access token lives only in the session headers: no message, repr or log line contains it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import requests
+from requests import exceptions as rexc
+from urllib3 import exceptions as uexc
+
+from bc_pipeline.bigcommerce.dates import from_unix
+from bc_pipeline.bigcommerce.errors import (
+    ApiRequestError,
+    ApiUnavailableError,
+    ApiUnreachableError,
+    AuthError,
+    ScopeError,
+    StoreNotFoundError,
+    describe_request,
+)
+from bc_pipeline.bigcommerce.ratelimit import QuotaGate
+from bc_pipeline.bigcommerce.retries import BudgetedRetryAdapter, retries_used
+from bc_pipeline.bigcommerce.scopes import scope_for_path
+from bc_pipeline.bigcommerce.stats import RequestStats
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = "bc_pipeline/0.1 (BigCommerce to DuckDB ETL; python-requests)"
+_TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc.ProtocolError,
+                      rexc.ConnectionError, rexc.Timeout)
+_ITEM_PATH = re.compile(r"/\d+(/|$)")
+
+
+class BigCommerceClient:
+    """Thread-safe client for one store. Paths are '/v3/...' or '/v2/...'; '/stores/{hash}' is added."""
+
+    def __init__(self, api_url: str, store_hash: str, access_token: str, *,
+                 timeout: tuple[float, float] = (5, 30), max_workers: int = 8, max_retries: int = 5,
+                 user_agent: str = DEFAULT_USER_AGENT, backoff_factor: float = 0.5,
+                 max_throttled: int = 50, gate: QuotaGate | None = None) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.store_hash = store_hash
+        self.timeout = timeout
+        self.max_workers = max(1, max_workers)
+        self.max_retries = max(0, max_retries)
+        self.max_throttled = max_throttled
+        self.backoff_factor = backoff_factor
+        self.gate = gate or QuotaGate()
+        self.stats = RequestStats()
+        self._base = f"{self.api_url}/stores/{store_hash}"
+        self._adapter = BudgetedRetryAdapter(backoff_factor=backoff_factor, default_total=self.max_retries,
+                                             pool_connections=2, pool_maxsize=self.max_workers + 2)
+        self._session = requests.Session()
+        self._session.mount("http://", self._adapter)
+        self._session.mount("https://", self._adapter)
+        self._session.headers.update({"X-Auth-Token": access_token, "Accept": "application/json",
+                                      "User-Agent": user_agent})
+
+    def __repr__(self) -> str:
+        return f"BigCommerceClient(api_url={self.api_url!r}, store_hash={self.store_hash!r})"
+
+    def __enter__(self) -> BigCommerceClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def store_time(self) -> datetime:
+        """The store's clock (UTC), from GET /v2/time."""
+        body = self.get_json("/v2/time")
+        return from_unix(int(body["time"]))
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any | None:
+        """GET a path and return its parsed JSON (None for 204 or an empty body)."""
+        what = describe_request("GET", path, params)
+        url = self._base + path
+        used = throttled = 0
+        while True:
+            self.gate.acquire()
+            response: requests.Response | None = None
+            try:
+                with self._adapter.budget(self.max_retries - used):
+                    response = self._session.get(url, params=params, timeout=self.timeout, stream=True)
+                used += retries_used(response)
+                body = response.content
+            except _TRUNCATION_ERRORS as exc:
+                self.gate.release(None if response is None else response.headers)
+                if response is None:
+                    self.stats.add(requests=1 + self.max_retries - used, retries=self.max_retries - used)
+                    raise self._transport_error(exc, what) from None
+                used += 1
+                self._count(response, b"", truncated=True)
+                self._backoff_or_give_up(used, what, f"{response.status_code} with a truncated body")
+                continue
+            self.gate.release(response.headers)
+            self._count(response, body)
+            status = response.status_code
+            if status == 429:
+                throttled += 1
+                if throttled > self.max_throttled:
+                    raise ApiUnavailableError(
+                        f"BigCommerce kept answering 429 (rate limited) to {what} after {throttled - 1} waits",
+                        request=what, status=429)
+                waited = self.gate.wait_after_429(response.headers, throttled - 1)
+                self.stats.add(throttled=1, throttled_seconds=waited)
+                continue
+            if status < 300:
+                if status == 204 or not body.strip():
+                    return None
+                try:
+                    return json.loads(body)
+                except ValueError:
+                    used += 1
+                    self._backoff_or_give_up(used, what, f"{status} with a body that is not JSON")
+                    continue
+            raise self._status_error(status, body, path, what)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _count(self, response: requests.Response, body: bytes, truncated: bool = False) -> None:
+        repeats = retries_used(response) + (1 if truncated else 0)
+        self.stats.add(requests=1 + retries_used(response), retries=repeats, bytes=len(body))
+
+    def _backoff_or_give_up(self, used: int, what: str, last: str) -> None:
+        if used > self.max_retries:
+            raise ApiUnavailableError(
+                f"BigCommerce API unavailable: {what} failed {used} times (retry budget {self.max_retries}); "
+                f"last answer: {last}", request=what, status=last)
+        self.gate._sleep(min(30.0, self.backoff_factor * (2 ** (used - 1))))
+
+    def _transport_error(self, exc: Exception, what: str) -> Exception:
+        reason: Any = exc
+        while reason is not None and not isinstance(reason, uexc.NewConnectionError | uexc.NameResolutionError):
+            reason = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None)
+                                                          and isinstance(reason.args[0], Exception) else None)
+        if reason is not None:
+            return ApiUnreachableError(
+                f"Cannot reach the BigCommerce API at {self.api_url} ({type(reason).__name__}); "
+                f"check BC_API_URL and the network", request=what, status="unreachable")
+        kind = "timed out" if isinstance(exc, rexc.Timeout) or "timed out" in str(exc).lower() else \
+            "connection failed"
+        return ApiUnavailableError(
+            f"BigCommerce API unavailable: {what} {kind} after {self.max_retries} retries",
+            request=what, status=kind)
+
+    def _status_error(self, status: int, body: bytes, path: str, what: str) -> Exception:
+        if status == 401:
+            return AuthError(f"BigCommerce rejected the access token (401) for {what}; check BC_ACCESS_TOKEN",
+                             request=what, status=401)
+        if status == 403:
+            scope = scope_for_path(path)
+            grant = f"grant the API account the '{scope}' scope" if scope else "check the API account's scopes"
+            return ScopeError(f"The access token may not read {path} (403 for {what}); {grant}",
+                              request=what, status=403, scope=scope)
+        if status == 404 and not _ITEM_PATH.search(path):
+            return StoreNotFoundError(
+                f"BigCommerce store '{self.store_hash}' not found (404 for {what}); check BC_STORE_HASH",
+                request=what, status=404)
+        if status >= 500:
+            return ApiUnavailableError(
+                f"BigCommerce API unavailable: {what} failed after {self.max_retries} retries; "
+                f"last status {status}", request=what, status=status)
+        return ApiRequestError(f"BigCommerce answered {status} to {what}: {_error_text(body)}",
+                               request=what, status=status)
+
+
+def _error_text(body: bytes) -> str:
+    """The title/message of a V3 or V2 error body, short."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return body[:200].decode("utf-8", "replace")
+    items = parsed if isinstance(parsed, list) else [parsed]
+    texts = [str(i.get("title") or i.get("message") or i) for i in items if isinstance(i, dict)]
+    return "; ".join(texts)[:300] or str(parsed)[:300]

@@ -1,0 +1,134 @@
+"""Listing a stream page by page without skipping or repeating a record while the store changes.
+
+`fetch_pages(client, stream, since=, until=, ids=, params=)` yields `Page`s as they complete.
+
+A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
+/v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
+one per worker the quota allows (shards.py). Each shard costs at most one partial page, so a listing takes
+at most ceil(n/250) + shards + 2 requests. Shards are disjoint on whole seconds and `until` is fixed (the
+store's clock when not given), so a record modified during the sync moves past `until` and leaves every
+shard instead of moving between them; a seen-id set drops any repeat anyway. Within a shard:
+* keyset (orders `min_id` + sort=id:asc; catalog `id:min` + sort=id): changes cannot shift the pages;
+* cursor (customers `after` = the previous end_cursor), BigCommerce's recommended way;
+* page numbers (subscribers, addresses, attribute values, variants: no other way exists): page 1, then
+  the last page down to page 2, then page 1 again if a total shrank meanwhile. A record can only move to a
+  lower position while the set shrinks, so reading downwards never passes over it (see docs/paging in the
+  module docstring of paging_styles.py).
+`ids=` fetches named records in bulk: v3 `id:in` in batches of 250, v2 orders as min_id/max_id ranges,
+order products per order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from bc_pipeline.bigcommerce.concurrent import run_tasks
+from bc_pipeline.bigcommerce.dates import format_param, parse_api_date
+from bc_pipeline.bigcommerce.paging_ids import id_tasks
+from bc_pipeline.bigcommerce.paging_styles import Page, page_shard
+from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, earliest, shard_count, time_shards
+from bc_pipeline.bigcommerce.streams import Stream
+
+__all__ = ["Page", "fetch_pages"]
+
+
+def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, until: datetime | None = None,
+                ids: list[int] | tuple[int, ...] | None = None,
+                params: Mapping[str, Any] | None = None) -> Iterator[Page]:
+    base: dict[str, Any] = {"limit": PAGE_LIMIT, **stream.params, **(params or {})}
+    if ids is not None:
+        tasks = id_tasks(client, stream, ids, base)
+        pages = run_tasks(tasks, client.gate.allowed_workers(client.max_workers))
+    else:
+        pages = _listing(client, stream, since, until, base)
+    seen: set[Any] = set()
+    for page in pages:
+        fresh = []
+        for record in page.records:
+            key = record.get("id") if isinstance(record, dict) else None
+            if key is None:
+                fresh.append(record)
+            elif key not in seen:
+                seen.add(key)
+                fresh.append(record)
+        page.records = fresh
+        client.stats.add(pages=1)
+        yield page
+
+
+def _listing(client: Any, stream: Stream, since: datetime | None, until: datetime | None,
+             base: dict[str, Any]) -> Iterator[Page]:
+    if stream.paging == "single":
+        body = client.get_json(stream.path, {k: v for k, v in base.items() if k != "limit"})
+        yield Page(stream.name, list(body or []), params=base)
+        return
+    if stream.paging == "per_parent":
+        raise ValueError(f"stream {stream.name} is read per parent: call fetch_pages with ids=")
+    planning = 0
+    if stream.dated and until is None:
+        until = client.store_time()
+        planning += 1
+    whole = Shard(since if stream.dated else None, until if stream.dated else None)
+    if stream.paging == "keyset_v2":
+        total = _v2_count(client, stream, whole, base)
+        planning += 1
+        if total == 0:
+            return
+        workers = client.gate.allowed_workers(client.max_workers)
+        shards = _plan(stream, whole, total, 0, workers, anchor=since)
+        tasks = [_task(client, stream, s, base, None) for s in shards]
+        yield from _first_counts(run_tasks(tasks, workers), planning)
+        return
+    # v3: the first page of the whole window tells the total; keep reading it when one shard is enough.
+    probe = page_shard(client, stream, whole, base)
+    first = next(probe, None)
+    if first is None:
+        return
+    first.requests += planning
+    yield first
+    total = first.total or 0
+    workers = client.gate.allowed_workers(client.max_workers)
+    if not stream.dated or first.last or shard_count(total, 1, workers) <= 1:
+        yield from probe
+        return
+    probe.close()
+    reuse = stream.paging == "keyset_v3"  # id:min lets every shard start after the probe's last id
+    after_id = first.records[-1]["id"] if reuse and first.records else None
+    anchor = since or earliest([parse_api_date(r.get("date_modified")) for r in first.records])
+    shards = _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor)
+    tasks = [_task(client, stream, s, base, after_id) for s in shards]
+    yield from run_tasks(tasks, workers)
+
+
+def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: int,
+          anchor: datetime | None) -> list[Shard]:
+    count = shard_count(total, pages_done, workers)
+    if count <= 1 or whole.date_max is None or anchor is None or anchor >= whole.date_max:
+        return [whole]
+    return time_shards(whole.date_min, anchor, whole.date_max, count)
+
+
+def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after_id: Any):
+    def task(emit) -> None:
+        for page in page_shard(client, stream, shard, base, after_id=after_id):
+            emit(page)
+    return task
+
+
+def _first_counts(pages: Iterator[Page], planning: int) -> Iterator[Page]:
+    for page in pages:
+        page.requests += planning
+        planning = 0
+        yield page
+
+
+def _v2_count(client: Any, stream: Stream, shard: Shard, base: dict[str, Any]) -> int:
+    params = {k: v for k, v in base.items() if k not in ("limit", "include", "consignment_structure", "sort")}
+    if shard.date_min is not None:
+        params[stream.date_min] = format_param(shard.date_min)
+    if shard.date_max is not None:
+        params[stream.date_max] = format_param(shard.date_max)
+    body = client.get_json(stream.count_path, params) or {}
+    return int(body.get("count", 0))

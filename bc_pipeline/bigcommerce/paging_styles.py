@@ -1,0 +1,138 @@
+"""Paging one shard of a listing, one generator per paging style (see streams.py for who uses which).
+
+Page numbers over a moving set are the classic way to skip records: when a record on page 1 is deleted
+(or modified past the window's end) after page 1 was read, every later record moves one place up and the
+first record of page 2 slides onto page 1, unseen. Subscribers, customer addresses, attribute values and
+variants only offer page numbers, so for them a shard is read as: page 1 (for the total), then the last
+page down to page 2, then page 1 again if any later page reported a smaller total. While the set only
+shrinks a record only moves to lower positions, so reading positions downwards cannot pass over it; a
+record's move to an earlier page is caught by the next read of that page, and repeats are dropped by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bc_pipeline.bigcommerce.dates import format_param
+from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard
+from bc_pipeline.bigcommerce.streams import Stream
+
+
+@dataclass
+class Page:
+    stream: str
+    records: list[dict[str, Any]]
+    params: dict[str, Any] = field(default_factory=dict)  # the query of the request (no secrets)
+    shard: str = ""
+    requests: int = 1          # requests this page cost (planning requests are added to the first page)
+    total: int | None = None   # v3 meta.pagination.total of this request, when given
+    last: bool = False         # nothing follows this page in its shard
+
+
+class UnorderedPageError(RuntimeError):
+    """A keyset page came back out of id order: keyset paging would skip records, so stop loudly."""
+
+
+def page_shard(client: Any, stream: Stream, shard: Shard, base: dict[str, Any],
+               after_id: Any = None) -> Iterator[Page]:
+    params = dict(base)
+    if shard.date_min is not None:
+        params[stream.date_min] = format_param(shard.date_min)
+    if shard.date_max is not None:
+        params[stream.date_max] = format_param(shard.date_max)
+    styles = {"keyset_v2": _keyset_v2, "keyset_v3": _keyset_v3, "cursor": _cursor, "pages": _pages}
+    yield from styles[stream.paging](client, stream, shard, params, after_id)
+
+
+def _ascending(stream: Stream, records: list[dict[str, Any]]) -> None:
+    ids = [r["id"] for r in records]
+    if any(b <= a for a, b in zip(ids, ids[1:], strict=False)):
+        raise UnorderedPageError(f"{stream.path} returned ids out of order; keyset paging is not safe")
+
+
+def _keyset_v2(client, stream, shard, params, after_id) -> Iterator[Page]:
+    while True:
+        query = dict(params)
+        if after_id is not None:
+            query[stream.keyset_param] = int(after_id) + 1
+        records = client.get_json(stream.path, query) or []
+        _ascending(stream, records)
+        last = len(records) < PAGE_LIMIT
+        if records or after_id is None:
+            yield Page(stream.name, records, query, shard.label(), last=last)
+        else:  # the shard ended on a full page: this empty answer (204) cost a request, report it
+            yield Page(stream.name, [], query, shard.label(), last=True)
+        if last:
+            return
+        after_id = records[-1]["id"]
+
+
+def _meta(body: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    body = body or {}
+    return list(body.get("data") or []), dict(body.get("meta") or {})
+
+
+def _keyset_v3(client, stream, shard, params, after_id) -> Iterator[Page]:
+    while True:
+        query = dict(params)
+        if after_id is not None:
+            query[stream.keyset_param] = int(after_id) + 1
+        records, meta = _meta(client.get_json(stream.path, query))
+        _ascending(stream, records)
+        total = (meta.get("pagination") or {}).get("total")
+        # With the id:min bound, `total` counts what is left from here on. It decides (not the page size:
+        # BigCommerce caps pages at 10 with include=options, so a short page is not proof of the end).
+        last = not records or (total <= len(records) if total is not None else len(records) < PAGE_LIMIT)
+        yield Page(stream.name, records, query, shard.label(), total=total, last=last)
+        if last:
+            return
+        after_id = records[-1]["id"]
+
+
+def _cursor(client, stream, shard, params, after_id) -> Iterator[Page]:
+    after: str | None = None
+    while True:
+        query = dict(params)
+        if after:
+            query["after"] = after
+        records, meta = _meta(client.get_json(stream.path, query))
+        total = (meta.get("pagination") or {}).get("total")
+        cursor = meta.get("cursor_pagination") or {}
+        end = cursor.get("end_cursor")
+        has_next = bool((cursor.get("links") or {}).get("next", True))
+        per_page = int(cursor.get("per_page") or PAGE_LIMIT)
+        last = (not records or len(records) < min(per_page, PAGE_LIMIT) or not end or not has_next
+                or (total is not None and after is None and total <= len(records)))
+        yield Page(stream.name, records, query, shard.label(), total=total, last=last)
+        if last:
+            return
+        after = end
+
+
+def _pages(client, stream, shard, params, after_id) -> Iterator[Page]:
+    def get(number: int) -> tuple[Page, int | None, int]:
+        query = {**params, "page": number}
+        records, meta = _meta(client.get_json(stream.path, query))
+        pagination = meta.get("pagination") or {}
+        total = pagination.get("total")
+        pages = int(pagination.get("total_pages") or (1 if len(records) < PAGE_LIMIT else number + 1))
+        return Page(stream.name, records, query, shard.label(), total=total), total, pages
+
+    first, first_total, total_pages = get(1)
+    first.last = total_pages <= 1
+    yield first
+    if total_pages <= 1:
+        return
+    smallest = first_total
+    for number in range(total_pages, 1, -1):
+        page, total, _ = get(number)
+        if total is not None and (smallest is None or total < smallest):
+            smallest = total
+        page.last = number == 2 and smallest == first_total
+        yield page
+    if smallest != first_total:
+        again, _, _ = get(1)
+        again.last = True
+        yield again

@@ -1,0 +1,138 @@
+"""A shared quota gate: paces every request of one client by BigCommerce's rate-limit headers.
+
+Every response carries X-Rate-Limit-Requests-Left / -Requests-Quota / -Time-Reset-Ms / -Time-Window-Ms.
+The gate keeps the latest values. Before a request it checks the known requests left minus the requests
+already in flight; when that is exhausted it waits until the known reset time, and no longer. A 429 waits
+exactly the reset time it was given (or X-Retry-After seconds); a 429 without those headers (platform
+load shedding) backs off exponentially with jitter. The clock and sleeper are injectable so that tests can
+assert the waits without wall time.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+def _header(headers: Mapping[str, str], name: str) -> float | None:
+    """A numeric header, looked up case-insensitively; None when absent or not a number."""
+    lower = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lower:
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+@dataclass(frozen=True)
+class RateLimitHeaders:
+    left: int | None
+    quota: int | None
+    reset_ms: float | None
+    window_ms: float | None
+    retry_after_s: float | None
+
+    @classmethod
+    def parse(cls, headers: Mapping[str, str]) -> RateLimitHeaders:
+        left = _header(headers, "X-Rate-Limit-Requests-Left")
+        quota = _header(headers, "X-Rate-Limit-Requests-Quota")
+        return cls(
+            left=None if left is None else int(left),
+            quota=None if quota is None else int(quota),
+            reset_ms=_header(headers, "X-Rate-Limit-Time-Reset-Ms"),
+            window_ms=_header(headers, "X-Rate-Limit-Time-Window-Ms"),
+            retry_after_s=_header(headers, "X-Retry-After"),
+        )
+
+
+class QuotaGate:
+    """Thread-safe pacing state shared by all threads of one client."""
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic,
+                 sleeper: Callable[[float], None] = time.sleep,
+                 backoff_base_s: float = 0.5, backoff_max_s: float = 30.0) -> None:
+        self.clock = clock
+        self.sleeper = sleeper
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self._lock = threading.Lock()
+        self._left: int | None = None
+        self._quota: int | None = None
+        self._reset_at: float | None = None
+        self._in_flight = 0
+        self.throttled_seconds = 0.0
+        self.sleeps: list[float] = []  # every wait the gate made, in seconds (for stats and tests)
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        with self._lock:
+            self.throttled_seconds += seconds
+            self.sleeps.append(seconds)
+        self.sleeper(seconds)
+
+    def acquire(self) -> None:
+        """Wait (only) while the known quota is used up, then count one request in flight."""
+        while True:
+            with self._lock:
+                now = self.clock()
+                if self._reset_at is not None and now >= self._reset_at:
+                    # The window has turned over: the whole quota is available again (or unknown).
+                    self._left, self._reset_at = self._quota, None
+                if self._left is None or self._left - self._in_flight > 0 or self._reset_at is None:
+                    self._in_flight += 1
+                    return
+                wait = self._reset_at - now
+            self._sleep(wait)
+
+    def release(self, headers: Mapping[str, str] | None) -> None:
+        """Count the request done and learn the quota from its response headers (if any)."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            if headers is not None:
+                self._learn(RateLimitHeaders.parse(headers))
+
+    def _learn(self, rl: RateLimitHeaders) -> None:
+        if rl.quota is not None:
+            self._quota = rl.quota
+        if rl.left is not None:
+            self._left = rl.left
+        if rl.reset_ms is not None:
+            self._reset_at = self.clock() + rl.reset_ms / 1000.0
+
+    def wait_after_429(self, headers: Mapping[str, str], attempt: int) -> float:
+        """Wait as a 429 asks: its reset time exactly, else X-Retry-After, else backoff with jitter."""
+        rl = RateLimitHeaders.parse(headers)
+        if rl.reset_ms is not None:
+            wait = rl.reset_ms / 1000.0
+        elif rl.retry_after_s is not None:
+            wait = rl.retry_after_s
+        else:
+            wait = min(self.backoff_max_s, self.backoff_base_s * (2 ** attempt))
+            wait = wait / 2 + random.uniform(0, wait / 2)
+        with self._lock:
+            if rl.reset_ms is not None or rl.retry_after_s is not None:
+                # Hold back the other threads until the same reset time.
+                self._left = 0
+                self._reset_at = self.clock() + wait
+                if rl.quota is not None:
+                    self._quota = rl.quota
+        self._sleep(wait)
+        return wait
+
+    def allowed_workers(self, max_workers: int) -> int:
+        """How many concurrent workers the remaining quota allows (1..max_workers)."""
+        with self._lock:
+            if self._left is None:
+                return max_workers
+            return max(1, min(max_workers, self._left - self._in_flight))
+
+    def snapshot(self) -> dict[str, float | int | None]:
+        with self._lock:
+            return {"left": self._left, "quota": self._quota, "in_flight": self._in_flight,
+                    "reset_in_s": None if self._reset_at is None else self._reset_at - self.clock()}

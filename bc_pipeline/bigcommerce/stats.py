@@ -1,0 +1,28 @@
+"""Thread-safe request counters of one client (requests, retries, throttled seconds, pages, bytes)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RequestStats:
+    requests: int = 0          # HTTP requests sent, retries included
+    retries: int = 0           # requests repeated after a 5xx, reset, timeout or truncated body
+    throttled: int = 0         # 429 responses received
+    throttled_seconds: float = 0.0
+    pages: int = 0             # listing pages delivered by fetch_pages
+    bytes: int = 0             # response body bytes received
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **amounts: float) -> None:
+        with self._lock:
+            for name, amount in amounts.items():
+                setattr(self, name, getattr(self, name) + amount)
+
+    def snapshot(self) -> dict[str, float]:
+        with self._lock:
+            return {"requests": self.requests, "retries": self.retries, "throttled": self.throttled,
+                    "throttled_seconds": round(self.throttled_seconds, 3), "pages": self.pages,
+                    "bytes": self.bytes}

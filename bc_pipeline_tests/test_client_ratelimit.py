@@ -1,0 +1,72 @@
+"""The quota gate waits for the known reset time and no longer (fake clock: no wall time)."""
+
+from bc_pipeline.bigcommerce.ratelimit import QuotaGate
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def headers(left, reset_ms, quota=150):
+    return {"x-rate-limit-requests-left": str(left), "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
+            "X-RATE-LIMIT-REQUESTS-QUOTA": str(quota), "X-Rate-Limit-Time-Window-Ms": "3000"}
+
+
+def test_no_wait_while_quota_is_left():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    gate.acquire()
+    gate.release(headers(left=5, reset_ms=1000))
+    gate.acquire()
+    assert clock.slept == []
+
+
+def test_exhausted_quota_waits_exactly_until_reset():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    gate.acquire()
+    gate.release(headers(left=0, reset_ms=1500))
+    clock.now += 0.5
+    gate.acquire()
+    assert clock.slept == [1.0]
+
+
+def test_requests_in_flight_count_against_what_is_left():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    gate.acquire()
+    gate.release(headers(left=1, reset_ms=2000))
+    gate.acquire()               # uses the last one
+    assert gate.allowed_workers(8) == 1
+    gate.acquire()               # must wait for the reset
+    assert clock.slept == [2.0]
+
+
+def test_429_waits_its_reset_time_then_x_retry_after_then_backoff():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep, backoff_base_s=0.5)
+    assert gate.wait_after_429({"X-Rate-Limit-Time-Reset-Ms": "1234"}, 0) == 1.234
+    assert gate.wait_after_429({"X-Retry-After": "2"}, 0) == 2.0
+    waits = [gate.wait_after_429({}, n) for n in range(3)]
+    assert 0.25 <= waits[0] <= 0.5 and 0.5 <= waits[1] <= 1.0 and 1.0 <= waits[2] <= 2.0
+    assert clock.slept[:2] == [1.234, 2.0]
+
+
+def test_allowed_workers_follows_the_remaining_quota():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    assert gate.allowed_workers(8) == 8
+    gate.acquire()
+    gate.release(headers(left=3, reset_ms=1000))
+    assert gate.allowed_workers(8) == 3
+    gate.release(headers(left=100, reset_ms=1000))
+    assert gate.allowed_workers(8) == 8
