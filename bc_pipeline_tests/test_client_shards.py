@@ -37,6 +37,6 @@ def test_shard_count_is_bounded_by_workers_and_pages_left():
 def test_batches_and_v2_ranges():
     assert batches([3, 1, 2, 3], size=2) == [[1, 2], [3]]
     ranges = id_ranges([1, 2, 249, 250, 251, 900])
-    assert [(lo, hi) for lo, hi, _ in ranges] == [(1, 249), (250, 251), (900, 900)]
+    assert [(lo, hi) for lo, hi, _ in ranges] == [(1, 250), (251, 251), (900, 900)]
     assert all(hi - lo < 250 for lo, hi, _ in ranges)
     assert sorted(i for _, _, w in ranges for i in w) == [1, 2, 249, 250, 251, 900]
