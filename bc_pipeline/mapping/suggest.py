@@ -1,0 +1,169 @@
+"""`mapping suggest`: read this store's raw tables and write a complete mapping file for it: every raw
+column, every key seen in `_extra` and `billing_address`, every sign-up form field, customer attribute,
+product custom field and variant option by name, and every status label the store uses, each mapped to
+its default, for the user to edit. What it prints passes `mapping check`."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from bc_pipeline.mapping.compile import live_rows
+from bc_pipeline.mapping.model import ENTITIES, ORDER_STATUS_COLUMNS
+from bc_pipeline.mapping.raw_schema import BOOKKEEPING, RAW_SCHEMA, is_json
+from bc_pipeline.mapping.rebuild import attribute_ids, database_columns
+from bc_pipeline.mapping.sql_text import ident
+from bc_pipeline.mapping.statuses import DEFAULT_BY_ID, DEFAULT_CANONICAL, SYSTEM_STATUSES
+from bc_pipeline.mapping.validate import sanitized
+
+# Named picks suggested per entity: (list column, key field, target prefix, source prefix).
+_PICKS: dict[str, list[tuple[str, str, str, str]]] = {
+    "customers": [
+        ("form_fields", "name", "form_", "form_fields"),
+        ("attributes", "attribute_id", "attr_", "attributes"),
+    ],
+    "orders": [],
+    "products": [("custom_fields", "name", "custom_", "custom_fields")],
+    "variants": [("option_values", "option_display_name", "option_", "options")],
+}
+_OBJECT_PATHS: dict[str, list[str]] = {"orders": ["billing_address"]}
+
+
+def _distinct(conn: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return sorted({str(r[0]) for r in conn.execute(sql).fetchall() if r[0] is not None and str(r[0]).strip()})
+
+
+def _names_in_list(
+    conn: duckdb.DuckDBPyConnection, entity: str, raw: dict, column: str, key: str
+) -> list[str]:
+    return _distinct(
+        conn,
+        f"SELECT DISTINCT f->>'{key}' FROM (SELECT unnest(CAST(r.{ident(column)} AS JSON[])) AS f "
+        f"FROM {RAW_SCHEMA}.{ident(entity)} r WHERE {live_rows(entity, raw)})",
+    )
+
+
+def _object_keys(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict, column: str) -> list[str]:
+    return _distinct(
+        conn,
+        f"SELECT DISTINCT unnest(json_keys(r.{ident(column)})) FROM {RAW_SCHEMA}.{ident(entity)} r "
+        f"WHERE {live_rows(entity, raw)} AND json_type(r.{ident(column)}) = 'OBJECT'",
+    )
+
+
+def _quoted_pick(prefix: str, name: str) -> str | None:
+    if '"' not in name:
+        return f'{prefix}["{name}"]'
+    return f"{prefix}['{name}']" if "'" not in name else None
+
+
+def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> list[tuple[str, str]]:
+    """(target, source) for every field this entity's raw table holds."""
+    columns = raw[entity]
+    out: list[tuple[str, str]] = []
+    taken: set[str] = set(ORDER_STATUS_COLUMNS) if entity == "orders" else set()
+
+    def add(target: str, source: str) -> None:
+        name, n = sanitized(target), 2
+        while name in taken:
+            name, n = f"{sanitized(target)}_{n}", n + 1
+        taken.add(name)
+        out.append((name, source))
+
+    for column in columns:
+        if (
+            column in BOOKKEEPING
+            or column == "_extra"
+            or (entity == "orders" and column in ("status_id", "status", "custom_status"))
+        ):
+            continue
+        add(column, column)
+    for column in _OBJECT_PATHS.get(entity, []):
+        if column in columns and is_json(columns[column]):
+            for key in _object_keys(conn, entity, raw, column):
+                if key.isidentifier() and key != "form_fields":
+                    add(f"{column}_{key}", f"{column}.{key}")
+            names = _distinct(
+                conn,
+                f"SELECT DISTINCT f->>'name' FROM (SELECT unnest(CAST(json_extract(r.{ident(column)}, '$.form_fields') "
+                f"AS JSON[])) AS f FROM {RAW_SCHEMA}.{ident(entity)} r WHERE {live_rows(entity, raw)})",
+            )
+            for name in names:
+                if (pick := _quoted_pick(f"{column}.form_fields", name)) is not None:
+                    add(f"{column}_form_{name}", pick)
+    for list_column, key, target_prefix, source_prefix in _PICKS.get(entity, []):
+        if list_column not in columns or not is_json(columns[list_column]):
+            continue
+        names = _names_in_list(conn, entity, raw, list_column, key)
+        if list_column == "attributes":
+            by_id = {str(i): n for n, i in attribute_ids(conn, raw).items()}
+            for attr_id in sorted(names, key=lambda v: int(v) if v.isdigit() else 0):
+                name = by_id.get(attr_id)
+                pick = _quoted_pick("attributes", name) if name else f"attributes[{attr_id}]"
+                if attr_id.isdigit() and pick:
+                    add(f"{target_prefix}{name or attr_id}", pick)
+            continue
+        for name in names:
+            if (pick := _quoted_pick(source_prefix, name)) is not None:
+                add(f"{target_prefix}{name}", pick)
+    if "_extra" in columns:
+        for key in _object_keys(conn, entity, raw, "_extra"):
+            if key.isidentifier():
+                add(key, f"_extra.{key}")
+    return out
+
+
+def store_labels(conn: duckdb.DuckDBPyConnection, raw: dict) -> dict[str, int]:
+    """{custom label: status id} for every label the store uses that differs from BigCommerce's name."""
+    pairs: set[tuple[int, str]] = set()
+    if "order_statuses" in raw and "custom_label" in raw["order_statuses"]:
+        pairs |= {(int(i), str(label)) for i, label in conn.execute(
+            f"SELECT id, custom_label FROM {RAW_SCHEMA}.order_statuses r WHERE {live_rows('order_statuses', raw)}"
+        ).fetchall() if label}  # fmt: skip
+    if "orders" in raw:
+        from bc_pipeline.mapping.status_sql import label_expression
+
+        pairs |= {(int(i), str(label)) for i, label in conn.execute(
+            f"SELECT DISTINCT r.status_id, {label_expression(raw['orders'])} FROM {RAW_SCHEMA}.orders r "
+            f"WHERE {live_rows('orders', raw)}"
+        ).fetchall() if label is not None and i is not None}  # fmt: skip
+    return {
+        label.strip(): i
+        for i, label in sorted(pairs)
+        if label.strip() and label.strip() != SYSTEM_STATUSES.get(i)
+    }
+
+
+def suggest_mapping(conn: duckdb.DuckDBPyConnection) -> str:
+    """A complete mapping file for the store in this DuckDB file, as YAML text."""
+    raw = database_columns(conn)
+    lines = [
+        "# Mapping suggested by `bc-pipeline mapping suggest` from this store's raw tables.",
+        "# Every field found is listed; delete the lines you do not want, rename targets, add `type:`/`default:`.",
+        "# Then: bc-pipeline mapping check <this file>; BC_MAPPING_FILE=<this file>. See docs/mapping.md.",
+        "version: 1",
+        "entities:",
+    ]
+    for entity in ENTITIES:
+        if entity not in raw:
+            lines.append(f"  # {entity}: no raw table {RAW_SCHEMA}.{entity} in this DuckDB file yet")
+            continue
+        lines += [f"  {entity}:", "    keep_unmapped: false", "    columns:"]
+        lines += [
+            f"      {target}: {json.dumps(source)}" for target, source in suggest_columns(conn, entity, raw)
+        ]
+    labels = store_labels(conn, raw)
+    lines += ["order_statuses:", "  canonical:"]
+    lines += [f"    - {name:<20} # {why}" for name, why in DEFAULT_CANONICAL.items()]
+    lines.append("  by_id:")
+    lines += [f"    {i}: {DEFAULT_BY_ID[i]:<20} # {name}" for i, name in SYSTEM_STATUSES.items()]
+    lines.append("  by_label:" + ("" if labels else " {}"))
+    lines += [
+        f"    {json.dumps(label)}: {DEFAULT_BY_ID[i]:<20} # status {i} ({SYSTEM_STATUSES[i]})"
+        for label, i in labels.items()
+    ]
+    lines.append(
+        "  unlisted_labels: unmapped   # a label not listed above leaves mapped_status NULL (the check reports it)"
+    )
+    return "\n".join(lines) + "\n"
