@@ -1,0 +1,1 @@
+"""The peer connectors (Singer tap-bigcommerce, Airbyte source-bigcommerce): install, configure, run, count."""

@@ -1,0 +1,156 @@
+"""The benchmark command: `python -m bench.run --sizes 10k,100k[,1m]` (see docs/benchmark.md).
+
+Per size it builds one emulator store (in its own process, see serve_store.py) twice, with the same seed:
+once unconstrained (no latency, a quota too large to bind) and once with the API's real constraints (150-400 ms
+latency per request, Pro quota 450 requests / 30 s). Against each it runs, one at a time:
+  * bc_pipeline: a full `bc-pipeline sync`, then 1% of customers, orders and products changed through the
+    emulator's mutation API, then the incremental sync (pipeline_step.py);
+  * each peer connector, pointed at the same store (bench/peers/), within a time budget.
+Requests are counted by the emulator. Results go to bench/results/latest.json and latest.md after each size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+from bench import compare, pipeline_step, report, sizes
+from bench.machine import machine_info
+from bench.peers import airbyte, singer
+from bench.peers.common import PeerRun, run_invocations
+from bench.setup_peers import PeerEnv, ensure_peers
+from bench.store_process import REPO, Constraints, StoreProcess
+
+START_DATE = "2020-12-31"  # before the emulator's first generated date, so every record is in range
+UNCONSTRAINED = Constraints("unconstrained", (0.0, 0.0), quota=1_000_000_000, window_ms=30_000)
+CONSTRAINED = Constraints("constrained", (150.0, 400.0), quota=450, window_ms=30_000)
+PEER_MODULES: dict[str, ModuleType] = {"singer": singer, "airbyte": airbyte}
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_total: int, limit_s: float) -> dict:
+    """Full sync, 1% change, incremental sync; each measured in its own subprocess."""
+    out: dict = {}
+    store.command("clear")
+    full = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
+    out["full"] = _sync_view(full, store.command("log"), bound_s, min_total)
+    log(f"[bc_pipeline] full: {full.status} in {full.wall_s:.1f}s, {out['full']['requests']} requests")
+    if full.status != "complete":
+        return out
+    changed = store.command("mutate", share=0.01)["changed"]
+    store.command("clear")
+    inc = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
+    out["incremental"] = {**_sync_view(inc, store.command("log"), None, None), "changed": changed}
+    log(f"[bc_pipeline] incremental: {inc.status} in {inc.wall_s:.1f}s, {out['incremental']['requests']} requests")
+    return out
+
+
+def _sync_view(run: pipeline_step.SyncRun, served: dict, bound_s: float | None, min_total: int | None) -> dict:
+    landed = sum(run.rows.values())
+    view = {
+        "status": run.status, "wall_s": round(run.wall_s, 2), "cpu_s": round(run.cpu_s, 2),
+        "peak_rss_mb": round(run.peak_rss_mb, 1), "requests": served["requests"],
+        "requests_by_endpoint": served["by_endpoint"], "by_status": served["by_status"],
+        "rows": run.rows, "records_landed": landed,
+        "records_per_s": round(landed / run.wall_s, 1) if run.status == "complete" and run.wall_s else None,
+        "progress": run.progress,
+    }
+    if bound_s is not None and run.status == "complete":
+        view["ratio_to_bound"] = round(run.wall_s / bound_s, 2) if bound_s else None
+    if min_total:
+        view["requests_over_min"] = round(served["requests"] / min_total, 2)
+    return view
+
+
+def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_s: float) -> PeerRun:
+    module = PEER_MODULES[name]
+    invs = module.invocations(env.python, store.api_url, store.store_hash, store.access_token, START_DATE,
+                              workdir / name)
+    return run_invocations(name, env.python, store.api_url, invs, limit_s,
+                           clear_log=lambda: store.command("clear"), read_log=lambda: store.command("log"), log=log)
+
+
+def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) -> dict:
+    shape = sizes.shape_for(sizes.parse_size(label))
+    entry: dict = {"size": label, "shape": asdict(shape), "bc_pipeline": {}, "peers": {}}
+    peer_raw: dict[str, dict[str, PeerRun]] = {}
+    modes = [UNCONSTRAINED] + ([] if args.skip_constrained else [CONSTRAINED])
+    with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
+        for constraints in modes:
+            mode, workdir = constraints.name, Path(tmp) / constraints.name
+            workdir.mkdir()
+            log(f"== {label} orders, {mode}: starting the emulator store")
+            with StoreProcess(shape, constraints, args.seed, log_path=workdir / "emulator.log") as store:
+                if "truth" not in entry:
+                    entry["truth"] = store.command("truth")
+                    mins = sizes.min_requests(entry["truth"])
+                    entry["min_requests"], entry["min_requests_total"] = mins, sum(mins.values())
+                    entry["quota_bound_s"] = round(sizes.quota_bound_s(sum(mins.values())), 2)
+                    log(f"   truth: {entry['truth']}")
+                bc = bc_pipeline_runs(store, workdir, entry["quota_bound_s"], entry["min_requests_total"],
+                                      args.sync_time_limit)
+                entry["bc_pipeline"][mode] = bc
+                for name, env in peers.items():
+                    if not env.ok:
+                        entry["peers"][name] = env.reason
+                        continue
+                    raw = peer_run(name, env, store, workdir, args.peer_time_limit)
+                    peer_raw.setdefault(name, {})[mode] = raw
+                    view = compare.analyse(raw, entry["truth"], peer_raw[name].get("unconstrained"),
+                                           date.fromisoformat(START_DATE), date.today())
+                    bc_full = bc.get("full", {})
+                    peer_wall = view.get("projected_wall_s") or view["wall_s"]
+                    if bc_full.get("status") == "complete" and bc_full["wall_s"]:
+                        view["ratio_to_bc_pipeline"] = round(peer_wall / bc_full["wall_s"], 1)
+                    entry["peers"].setdefault(name, {})[mode] = view
+    return entry
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Benchmark bc_pipeline and the peer connectors on emulator stores.")
+    p.add_argument("--sizes", default="10k,100k", help="comma-separated order counts, e.g. 10k,100k,1m")
+    p.add_argument("--peers", default="singer,airbyte", help="comma-separated, or 'none'")
+    p.add_argument("--peer-time-limit", type=float, default=120.0,
+                   help="seconds per peer per mode (split evenly over its processes); cut runs are projected")
+    p.add_argument("--sync-time-limit", type=float, default=1800.0, help="seconds per bc-pipeline sync")
+    p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    for label in labels:
+        sizes.parse_size(label)  # fail fast on a bad size
+    names = [] if args.peers.strip() == "none" else [n.strip() for n in args.peers.split(",") if n.strip()]
+    unknown = set(names) - set(PEER_MODULES)
+    if unknown:
+        raise SystemExit(f"unknown peer(s): {', '.join(sorted(unknown))}; known: {', '.join(PEER_MODULES)}")
+    peers = ensure_peers(names, log=log) if names else {}
+    results: dict = {
+        "machine": machine_info(REPO),
+        "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "settings": {"start_date": START_DATE, "constrained": asdict(CONSTRAINED),
+                     "unconstrained": asdict(UNCONSTRAINED), "peer_time_limit_s": args.peer_time_limit},
+        "sizes": [],
+        "notes": [],
+    }
+    for label in labels:
+        results["sizes"].append(run_size(label, args, peers))
+        json_path, md_path = report.write_results(results, args.out)
+        log(f"wrote {json_path} and {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
