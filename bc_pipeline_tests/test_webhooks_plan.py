@@ -36,7 +36,7 @@ def test_ndjson_and_array_files_hold_several(tmp_path: Path) -> None:
     docs = [_doc("store_order_created"), _doc("store_sku_updated"), _doc("store_cart_created")]
     ndjson = read_events(_write(tmp_path, "b.ndjson", "\n".join(json.dumps(d) for d in docs) + "\n\n"))
     array = read_events(_write(tmp_path, "c.json", json.dumps(docs)))
-    expected = [Target("orders", 250), Target("variants", 509), None]
+    expected = [Target("orders", 250), Target("products", 206), None]
     assert [e.target for e in ndjson] == expected
     assert [e.target for e in array] == expected
 

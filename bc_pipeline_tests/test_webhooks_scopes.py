@@ -37,9 +37,9 @@ def _payload(name: str, **changes: object) -> WebhookPayload:
         ("store_product_updated", Target("products", 205)),
         ("store_product_inventory_updated", Target("products", 167)),
         ("store_product_deleted", Target("products", 205, delete=True)),
-        ("store_sku_updated", Target("variants", 509)),  # variant_id, not the v2 sku id 461
-        ("store_sku_inventory_updated", Target("variants", 509)),
-        ("store_sku_deleted", Target("variants", 509, delete=True)),
+        ("store_sku_updated", Target("products", 206)),  # the product brings its variants
+        ("store_sku_inventory_updated", Target("products", 206)),
+        ("store_sku_deleted", Target("variants", 509, delete=True)),  # variant_id, not the v2 sku id 461
         ("store_category_deleted", Target("categories", 42, delete=True)),
         ("store_subscriber_updated", Target("subscribers", 5)),
         ("store_subscriber_deleted", Target("subscribers", 5, delete=True)),
@@ -57,8 +57,8 @@ def test_brand_and_channel_order_scopes() -> None:
     assert target_of(channel) == Target("orders", 127)
 
 
-def test_sku_event_without_variant_refetches_the_product() -> None:
-    sku = _payload("store_sku_updated", data={"type": "sku", "id": 461, "sku": {"product_id": 206}})
+def test_sku_delete_without_variant_refetches_the_product() -> None:
+    sku = _payload("store_sku_deleted", data={"type": "sku", "id": 461, "sku": {"product_id": 206}})
     assert target_of(sku) == Target("products", 206)
 
 

@@ -9,7 +9,9 @@ A scope a rule matches but whose `data` lacks the documented id is a malformed e
 Decisions that are not in BigCommerce's docs:
 * store/brand/created|updated|deleted are not documented (only brand metafields are); they are handled with
   the `{type, id}` shape of the other catalog scopes, which is what the local emulator sends.
-* store/sku/* without a `variant_id` refetches the parent product (its variants come with it).
+* store/sku/* changes refetch the parent product (`data.sku.product_id`; the products stream brings every
+  variant with it, one request per 250 products): the variants endpoint documents no `id:in` filter, only
+  `product_id:in`, which costs the same. store/sku/deleted marks the variant (`variant_id`) deleted.
 """
 
 from __future__ import annotations
@@ -58,9 +60,9 @@ def _rule(pattern: str, model: type[BaseModel], target: Callable[[Any], Target])
 
 def _sku_target(data: SkuData, delete: bool = False) -> Target:
     ref = data.ref()
-    if ref.variant_id is not None:
-        return Target("variants", ref.variant_id, delete)
-    return Target("products", ref.product_id)  # no variant id: refetch the product and its variants
+    if delete and ref.variant_id is not None:
+        return Target("variants", ref.variant_id, delete=True)
+    return Target("products", ref.product_id)  # the product and all its variants, current
 
 
 _ORDER_EVENTS = r"(created|updated|statusUpdated|archived|message/created|refund/created)"
