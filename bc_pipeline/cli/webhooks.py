@@ -1,9 +1,132 @@
-"""bc-pipeline webhooks (work in progress)."""
+"""`bc-pipeline webhooks`: register the store's webhook subscriptions, list them, apply the inbox by hand
+(through the same Dagster job the sensor launches), and serve the receiver that fills the inbox."""
+
+from __future__ import annotations
 
 import click
 
+from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit
+from bc_pipeline.config import ConfigError, Settings
+from bc_pipeline.webhooks.options import WebhookOptions, load_webhook_options
 
-@click.command()
+
+def _options() -> WebhookOptions:
+    try:
+        return load_webhook_options()
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from None
+
+
+def _store(settings: Settings) -> Settings:
+    if not settings.has_store_credentials:
+        raise click.ClickException(
+            "no store credentials: set BC_STORE_HASH and BC_ACCESS_TOKEN (and BC_API_URL for an emulator)"
+        )
+    return settings
+
+
+def _client(settings: Settings):
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
+
+    return BigCommerceClient(settings.api_url, settings.store_hash, settings.access_token.get_secret_value())
+
+
+@click.group()
 def webhooks() -> None:
-    """Not built yet."""
-    raise click.ClickException("not built yet")
+    """Webhooks: BigCommerce posts a small event per change; the receiver drops each one in
+    BC_WEBHOOK_DIR/inbox, and the webhook_inbox sensor applies them (see docs/webhooks.md)."""
+
+
+def _header(value: str) -> tuple[str, str]:
+    name, sep, content = value.partition(":")
+    if not sep or not name.strip():
+        raise click.BadParameter(f"expected NAME:VALUE, got a value without a name ({len(value)} characters)")
+    return name.strip(), content.strip()
+
+
+@webhooks.command()
+@click.option("--destination", required=True, help="The https URL BigCommerce posts to (port 443).")
+@click.option("--header", "headers", multiple=True, metavar="NAME:VALUE",
+              help="A header BigCommerce sends with each callback (repeatable). Default: the shared secret "
+              "header from BC_WEBHOOK_SECRET / BC_WEBHOOK_SECRET_HEADER.")
+@click.option("--scope", "scopes", multiple=True, help="Subscribe to these scopes instead of the pipeline's.")
+def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+    """Create the subscriptions the pipeline needs (POST /v3/hooks), skipping ones that exist."""
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
+    from bc_pipeline.webhooks.hooks import ensure_hooks
+    from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
+
+    settings, options = _store(settings_or_exit()), _options()
+    sent = dict(_header(h) for h in headers)
+    if not sent and options.secret is not None:
+        sent = {options.secret_header: options.secret.get_secret_value()}
+    if not sent:
+        click.echo("warning: no header: the receiver will refuse these callbacks (set BC_WEBHOOK_SECRET)",
+                   err=True)
+    client = _client(settings)
+    try:
+        outcomes = ensure_hooks(client, settings.access_token.get_secret_value(), destination,
+                                scopes or SUBSCRIBED_SCOPES, sent)
+    except BigCommerceError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        client.close()
+    for o in outcomes:
+        click.echo(f"{o.action:<12} {o.hook_id:>10} {o.scope}")
+    click.echo(f"destination {destination}, header(s) sent: {', '.join(sent) or 'none'}")
+
+
+@webhooks.command("list")
+def list_command() -> None:
+    """The store's webhook subscriptions for this API account (header values are not shown)."""
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
+    from bc_pipeline.webhooks.hooks import list_hooks
+
+    client = _client(_store(settings_or_exit()))
+    try:
+        hooks = list_hooks(client)
+    except BigCommerceError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        client.close()
+    if not hooks:
+        click.echo("no webhooks registered for this API account")
+    for h in hooks:
+        state = "active" if h.is_active else "INACTIVE"
+        click.echo(f"{h.id:>10} {state:<8} {h.scope:<28} {h.destination}  headers: {', '.join(h.headers) or '-'}")
+
+
+@webhooks.command()
+def apply() -> None:
+    """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job."""
+    settings, options = _store(settings_or_exit()), _options()
+    home = ensure_dagster_home()
+    from bc_pipeline.cli.webhooks_run import apply_inbox
+
+    click.echo(f"Applying {options.webhook_dir}/inbox into {settings.duckdb_path} (Dagster instance: {home})",
+               err=True)
+    total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True))
+    click.echo(total)
+
+
+@webhooks.command()
+@click.option("--port", type=int, default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (keep 127.0.0.1 behind a proxy).")
+def serve(port: int, host: str) -> None:
+    """Receive callbacks: check the secret header, write each payload into the inbox, answer 200."""
+    from bc_pipeline.webhooks.receiver import WebhookReceiver
+
+    options = _options()
+    if options.secret is None:
+        raise click.ClickException("set BC_WEBHOOK_SECRET (16+ characters): the receiver refuses to run without it")
+    receiver = WebhookReceiver(options.webhook_dir, options.secret.get_secret_value(), host=host, port=port,
+                               secret_header=options.secret_header, max_bytes=options.max_bytes)
+    click.echo(f"Receiving webhooks at {receiver.url} into {receiver.inbox_dir} "
+               f"(header {options.secret_header}; Ctrl-C to stop)", err=True)
+    try:
+        receiver.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        receiver.server_close()
+    click.echo(f"stopped: {receiver.accepted} accepted, rejected by status: {receiver.rejected or 'none'}", err=True)

@@ -1,0 +1,64 @@
+"""`bc-pipeline webhooks apply`: run the sensor's job in this process, batch after batch, until the inbox is
+empty, on the instance in DAGSTER_HOME (the runs show in the UI's history like the sensor's)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+import dagster as dg
+
+from bc_pipeline.webhooks.inbox import Inbox
+from bc_pipeline.webhooks.options import WebhookOptions
+
+
+def _value(metadata: dict, key: str, default: object = 0) -> object:
+    entry = metadata.get(key)
+    return getattr(entry, "value", default) if entry is not None else default
+
+
+def _error(result: dg.ExecuteInProcessResult) -> str:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            messages.append(error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name)
+    return "; ".join(messages) or "run failed"
+
+
+def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda line: None,
+                instance: dg.DagsterInstance | None = None) -> str:
+    """Apply every waiting file; returns a one-line total. Raises ClickException when a run fails."""
+    from bc_pipeline.definitions import defs
+    from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, batch_run_config
+
+    job = defs().resolve_job_def(JOB_NAME)
+    instance = instance or dg.DagsterInstance.get()
+    root = options.webhook_dir.resolve()
+    inbox = Inbox(root)
+    totals = {"runs": 0, "files_applied": 0, "files_quarantined": 0, "events": 0, "api_requests": 0}
+    while True:
+        names = [f.name for f in inbox.list(limit=options.batch_files)]
+        if not names:
+            break
+        result = job.execute_in_process(
+            run_config=batch_run_config(root, names), instance=instance, raise_on_error=False,
+            tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names))},
+        )
+        if not result.success:
+            raise click.ClickException(
+                f"webhook run {result.run_id} failed; its files stay in the inbox: {_error(result)}"
+            )
+        metadata = result.asset_materializations_for_node(OP_NAME)[-1].metadata
+        totals["runs"] += 1
+        for key in totals.keys() - {"runs"}:
+            totals[key] += int(_value(metadata, key))
+        echo(f"run {result.run_id[:8]}: {_value(metadata, 'files_applied')} applied, "
+             f"{_value(metadata, 'files_quarantined')} quarantined, {_value(metadata, 'events')} events, "
+             f"{_value(metadata, 'api_requests')} API requests")
+        if set(names) & {f.name for f in inbox.list()}:
+            break  # a file did not leave the inbox (it cannot happen after a successful run): do not loop
+    return (f"{totals['runs']} run(s): {totals['files_applied']} files applied, {totals['files_quarantined']} "
+            f"quarantined, {totals['events']} events, {totals['api_requests']} API requests")
