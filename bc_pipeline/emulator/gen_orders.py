@@ -1,0 +1,214 @@
+"""Orders v2 records, generated on demand: the order, its line items, shipping addresses and coupons.
+
+`order_full` returns the internal form: the order dict plus `_products`, `_shipping` and `_coupons` lists
+(internal keys start with "_" and are never served as such). Money is computed in integer ten-thousandths
+and served as 4-decimal strings; totals add up exactly. Ids: line item = order_id*1000 + k,
+shipping address (= shipping consignment id = line items' order_address_id) = order_id*10 + k,
+order coupon = order_id*10 + 1.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from bc_pipeline.emulator import statuses, vocab
+from bc_pipeline.emulator.gen_customers import person, slug
+from bc_pipeline.emulator.rng import money, rng_for, uuid_for
+from bc_pipeline.emulator.timefmt import rfc2822
+
+if TYPE_CHECKING:
+    from bc_pipeline.emulator.store import Store
+
+PAYMENT_STATUS = {0: "", 1: "pending", 4: "refunded", 5: "void", 6: "declined", 7: "pending",
+                  12: "held for review", 14: "partially refunded"}
+SHIPPED_ALL = {2, 10}
+
+
+def _round_cents(units: int) -> int:
+    return (units + 50) // 100 * 100
+
+
+def _link(store: Store, resource: str) -> dict[str, str]:
+    return {"url": f"{store.base_url}/stores/{store.store_hash}/v2{resource}", "resource": resource}
+
+
+ZERO = money(0)
+# Constant part of a line item, in the documented field order; per-item values are filled in below.
+ITEM_TEMPLATE: dict[str, Any] = {
+    "id": 0, "order_id": 0, "product_id": 0, "variant_id": 0, "order_pickup_method_id": 0, "order_address_id": 0,
+    "name": "", "name_customer": "", "name_merchant": "", "sku": "", "upc": "", "type": "physical",
+    "base_price": ZERO, "price_ex_tax": ZERO, "price_inc_tax": ZERO, "price_tax": ZERO, "base_total": ZERO,
+    "total_ex_tax": ZERO, "total_inc_tax": ZERO, "total_tax": ZERO, "weight": "1.0000", "width": "1.0000",
+    "height": "1.0000", "depth": "1.0000", "quantity": 1, "base_cost_price": ZERO, "cost_price_inc_tax": ZERO,
+    "cost_price_ex_tax": ZERO, "cost_price_tax": ZERO, "is_refunded": False, "quantity_refunded": 0,
+    "refund_amount": ZERO, "return_id": 0, "wrapping_id": 0, "wrapping_name": "", "base_wrapping_cost": ZERO,
+    "wrapping_cost_ex_tax": ZERO, "wrapping_cost_inc_tax": ZERO, "wrapping_cost_tax": ZERO,
+    "wrapping_message": "", "quantity_shipped": 0, "event_name": None, "event_date": "",
+    "fixed_shipping_cost": ZERO, "ebay_item_id": "", "ebay_transaction_id": "", "option_set_id": None,
+    "parent_order_product_id": None, "is_bundled_product": False, "bin_picking_number": "",
+    "external_id": None, "brand": "", "applied_discounts": [], "product_options": [],
+    "configurable_fields": [], "gift_certificate_id": None, "discounted_total_inc_tax": ZERO,
+}
+
+
+def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -> dict[str, Any]:
+    products = store.tables["products"]
+    pid = rnd.randrange(1, products.n + 1) if products.n else 0
+    i = products.pos(pid)
+    if i is not None:
+        name, price, n_var, brand, first_var = (products.get(c, i) for c in ("name", "price", "n_var", "brand",
+                                                                              "var_start"))
+    else:
+        name, price, n_var, brand, first_var = "Custom Item", 100000, 1, 0, 0
+    variant_id = first_var + rnd.randrange(n_var) if i is not None else 0
+    qty = rnd.choice((1, 1, 1, 2, 3))
+    tax = _round_cents(price * rate // 10000)
+    cost = money(_round_cents(price * 6 // 10))
+    item_id = oid * 1000 + k
+    item = dict(ITEM_TEMPLATE)
+    item.update({
+        "id": item_id, "order_id": oid, "product_id": pid, "variant_id": variant_id,
+        "order_address_id": address_id, "name": name, "name_customer": name, "name_merchant": name,
+        "sku": f"SKU-{pid}-{variant_id}", "base_price": money(price), "price_ex_tax": money(price),
+        "price_inc_tax": money(price + tax), "price_tax": money(tax), "base_total": money(price * qty),
+        "total_ex_tax": money(price * qty), "total_inc_tax": money((price + tax) * qty),
+        "total_tax": money(tax * qty), "quantity": qty, "base_cost_price": cost, "cost_price_inc_tax": cost,
+        "cost_price_ex_tax": cost, "discounted_total_inc_tax": money((price + tax) * qty),
+        "applied_discounts": [], "product_options": [], "configurable_fields": [],
+    })
+    if brand:
+        item["brand"] = vocab.BRAND_NAMES[(brand - 1) % len(vocab.BRAND_NAMES)]
+    if n_var > 1:
+        item["option_set_id"] = 10 + pid % 7
+        item["product_options"] = [{
+            "id": item_id, "option_id": 1, "order_product_id": item_id, "product_option_id": 100 + pid,
+            "display_name": "Color", "display_name_customer": "Color", "display_name_merchant": "Color",
+            "display_value": vocab.COLORS[(variant_id - first_var) % len(vocab.COLORS)],
+            "display_value_customer": "", "display_value_merchant": "", "value": str(variant_id),
+            "type": "Swatch", "name": "Colors", "display_style": ""}]
+    return item, (price * qty, tax * qty)
+
+
+def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, rate: int) -> dict[str, Any]:
+    street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
+    base = rnd.choice((0, 0, 50000, 99900, 129900, 200000))
+    tax = _round_cents(base * rate // 10000)
+    sid = oid * 10 + k
+    first, last, email = names if k == 1 else (rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES),
+                                                names[2])
+    return {
+        "id": sid, "order_id": oid, "first_name": first, "last_name": last, "company": "",
+        "street_1": street, "street_2": "", "city": city, "state": state, "zip": zip_code,
+        "country": country, "country_iso2": iso2, "phone": f"555-01{k:02d}", "email": email,
+        "items_total": 0, "items_shipped": 0,
+        "shipping_method": "Free Shipping" if base == 0 else rnd.choice(vocab.SHIPPING_METHODS[1:]),
+        "base_cost": money(base), "cost_ex_tax": money(base), "cost_inc_tax": money(base + tax),
+        "cost_tax": money(tax), "cost_tax_class_id": 2, "base_handling_cost": money(0),
+        "handling_cost_ex_tax": money(0), "handling_cost_inc_tax": money(0), "handling_cost_tax": money(0),
+        "handling_cost_tax_class_id": 2, "shipping_zone_id": 1, "shipping_zone_name": country,
+        "shipping_quotes": _link(store, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
+        "form_fields": [],
+    }, (base, tax)
+
+
+def order_full(store: Store, oid: int) -> dict[str, Any]:
+    t = store.tables["orders"]
+    i = t.pos(oid)
+    status = int(t.col("status")[i])
+    cust = int(t.col("customer")[i])
+    n_items, n_ship = int(t.col("n_items")[i]), int(t.col("n_ship")[i])
+    created, modified = int(t.col("created")[i]), int(t.col("modified")[i])
+    cur_id, cur_code, cur_rate = vocab.CURRENCIES[int(t.col("currency")[i])]
+    rnd = rng_for(store.seed, "order", oid)
+    rate = rnd.choice((0, 825, 2000))
+    if cust:
+        first, last, email, phone = person(store, cust)
+    else:
+        first, last = rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES)
+        email, phone = f"{slug(first)}.{slug(last)}.guest{oid}@example.net", ""
+    ships = [_shipping(store, oid, k, (first, last, email), rnd, rate) for k in range(1, n_ship + 1)]
+    ship_units = [u for _, u in ships]
+    ships = [sh for sh, _ in ships]
+    chunk = math.ceil(n_items / max(1, n_ship))
+    made = [line_item(store, oid, k, ships[(k - 1) // chunk]["id"] if ships else 0, rate, rnd)
+            for k in range(1, n_items + 1)]
+    items = [it for it, _ in made]
+    shipped_all = status in SHIPPED_ALL
+    for item in items:
+        ship = ships[(item["id"] % 1000 - 1) // chunk]
+        ship["items_total"] += item["quantity"]
+        if shipped_all or (status == 3 and ship is ships[0]):
+            item["quantity_shipped"] = item["quantity"]
+            ship["items_shipped"] += item["quantity"]
+    sub_ex = sum(u[0] for _, u in made)
+    sub_tax = sum(u[1] for _, u in made)
+    ship_ex = sum(u[0] for u in ship_units)
+    ship_tax = sum(u[1] for u in ship_units)
+    coupons = []
+    discount = 0
+    if bool(t.col("coupon")[i]):
+        ctype = rnd.choice((1, 2))
+        amount = 10 if ctype == 1 else rnd.choice((5, 10))
+        discount = min(sub_ex // 2, sub_ex * amount // 100 if ctype == 1 else amount * 10000)
+        discount = _round_cents(discount)
+        coupons.append({"id": oid * 10 + 1, "coupon_id": 1 + ctype, "order_id": oid,
+                        "code": f"SAVE{amount}{'PCT' if ctype == 1 else ''}", "amount": amount,
+                        "type": ctype, "discount": discount / 10000})
+    total_ex = sub_ex + ship_ex - discount
+    total_tax = sub_tax + ship_tax
+    total_inc = total_ex + total_tax
+    refunded = 0
+    if status == 4:
+        for it in items:
+            it["is_refunded"], it["quantity_refunded"] = True, it["quantity"]
+            it["refund_amount"] = it["total_inc_tax"]
+        refunded = total_inc
+    elif status == 14 and items:
+        it = items[0]
+        it["is_refunded"], it["quantity_refunded"], it["refund_amount"] = True, it["quantity"], it["total_inc_tax"]
+        refunded = sum(made[0][1])
+    street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
+    items_total = sum(it["quantity"] for it in items)
+    items_shipped = sum(it["quantity_shipped"] for it in items)
+    shipped_at = min(modified, created + rnd.randrange(3600, 86400 * 5))
+    order = {
+        "id": oid, "customer_id": cust, "date_created": rfc2822(created), "date_modified": rfc2822(modified),
+        "date_shipped": rfc2822(shipped_at) if items_shipped else "",
+        "status_id": status, "status": statuses.NAMES[status], "custom_status": statuses.custom_label(status),
+        "subtotal_ex_tax": money(sub_ex), "subtotal_inc_tax": money(sub_ex + sub_tax), "subtotal_tax": money(sub_tax),
+        "base_shipping_cost": money(ship_ex), "shipping_cost_ex_tax": money(ship_ex),
+        "shipping_cost_inc_tax": money(ship_ex + ship_tax), "shipping_cost_tax": money(ship_tax),
+        "shipping_cost_tax_class_id": 2, "base_handling_cost": money(0), "handling_cost_ex_tax": money(0),
+        "handling_cost_inc_tax": money(0), "handling_cost_tax": money(0), "handling_cost_tax_class_id": 2,
+        "base_wrapping_cost": money(0), "wrapping_cost_ex_tax": money(0), "wrapping_cost_inc_tax": money(0),
+        "wrapping_cost_tax": money(0), "wrapping_cost_tax_class_id": 3,
+        "total_ex_tax": money(total_ex), "total_inc_tax": money(total_inc), "total_tax": money(total_tax),
+        "is_tax_inclusive_pricing": False, "items_total": items_total, "items_shipped": items_shipped,
+        "payment_method": rnd.choice(vocab.PAYMENT_METHODS), "payment_provider_id": "",
+        "payment_status": PAYMENT_STATUS.get(status, "captured"), "refunded_amount": money(refunded),
+        "order_is_digital": False, "store_credit_amount": money(0), "gift_certificate_amount": money(0),
+        "ip_address": f"192.0.2.{oid % 250 + 1}", "ip_address_v6": "", "geoip_country": country,
+        "geoip_country_iso2": iso2, "currency_id": cur_id, "currency_code": cur_code,
+        "currency_exchange_rate": "1.0000000000", "default_currency_id": cur_id,
+        "default_currency_code": cur_code, "store_default_currency_code": "USD",
+        "store_default_to_transactional_exchange_rate": cur_rate,
+        "staff_notes": rnd.choice(("", "", "Gift — handle with care", "VIP")),
+        "customer_message": rnd.choice(("", "", "Bitte klingeln, merci !", "请放在门口")),
+        "discount_amount": money(discount), "coupon_discount": money(discount),
+        "shipping_address_count": n_ship, "is_deleted": bool(t.col("archived")[i]), "ebay_order_id": "0",
+        "cart_id": uuid_for(rnd),
+        "billing_address": {
+            "first_name": first, "last_name": last, "company": "", "street_1": street, "street_2": "",
+            "city": city, "state": state, "zip": zip_code, "country": country, "country_iso2": iso2,
+            "phone": phone, "email": email, "form_fields": []},
+        "is_email_opt_in": rnd.random() < 0.4, "credit_card_type": None,
+        "order_source": rnd.choice(vocab.ORDER_SOURCES), "channel_id": 1, "external_source": None,
+        "products": _link(store, f"/orders/{oid}/products"),
+        "shipping_addresses": _link(store, f"/orders/{oid}/shippingaddresses"),
+        "coupons": _link(store, f"/orders/{oid}/coupons"),
+        "external_id": None, "external_merchant_id": None, "tax_provider_id": "BasicTaxProvider",
+        "customer_locale": rnd.choice(vocab.LOCALES), "external_order_id": "",
+        "_products": items, "_shipping": ships, "_coupons": coupons,
+    }
+    return order

@@ -1,0 +1,74 @@
+"""The route table: (method, api version, path pattern) -> handler, and the OAuth scope each one needs.
+
+A token with the modify scope (e.g. store_v2_orders) may also read (store_v2_orders_read_only).
+Hooks need no scope ("accessible from the default scope"); /v2/time needs none either (it is the cheap
+auth check the docs recommend).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bc_pipeline.emulator import routes_catalog as cat
+from bc_pipeline.emulator import routes_customers as cust
+from bc_pipeline.emulator import routes_misc as misc
+from bc_pipeline.emulator import routes_orders as orders
+from bc_pipeline.emulator.request import Response
+
+CUSTOMERS = "store_v2_customers_read_only"
+ORDERS = "store_v2_orders_read_only"
+PRODUCTS = "store_v2_products_read_only"
+INFO = "store_v2_information_read_only"
+ALL_SCOPES = (CUSTOMERS, ORDERS, PRODUCTS, INFO)
+
+Handler = Callable[..., Response]
+ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
+    (m, v, re.compile(p + r"/?$"), h, s) for m, v, p, h, s in (
+        ("GET", "v3", r"/customers", cust.customers, CUSTOMERS),
+        ("GET", "v3", r"/customers/addresses", cust.addresses, CUSTOMERS),
+        ("GET", "v3", r"/customers/attribute-values", cust.attribute_values, CUSTOMERS),
+        ("GET", "v3", r"/customers/subscribers", cust.subscribers, CUSTOMERS),
+        ("GET", "v2", r"/orders", orders.orders, ORDERS),
+        ("GET", "v2", r"/orders/count", orders.count, ORDERS),
+        ("GET", "v2", r"/orders/(\d+)", orders.order, ORDERS),
+        ("GET", "v2", r"/orders/(\d+)/products", orders.order_products, ORDERS),
+        ("GET", "v2", r"/orders/(\d+)/shipping_addresses", orders.order_shipping_addresses, ORDERS),
+        ("GET", "v2", r"/orders/(\d+)/coupons", orders.order_coupons, ORDERS),
+        ("GET", "v2", r"/order_statuses", orders.order_statuses, ORDERS),
+        ("GET", "v2", r"/order_statuses/(\d+)", orders.order_status, ORDERS),
+        ("GET", "v3", r"/catalog/products", cat.products, PRODUCTS),
+        ("GET", "v3", r"/catalog/products/(\d+)", cat.product, PRODUCTS),
+        ("GET", "v3", r"/catalog/products/(\d+)/variants", cat.product_variants, PRODUCTS),
+        ("GET", "v3", r"/catalog/variants", cat.variants, PRODUCTS),
+        ("GET", "v3", r"/catalog/categories", cat.categories, PRODUCTS),
+        ("GET", "v3", r"/catalog/brands", cat.brands, PRODUCTS),
+        ("GET", "v2", r"/time", misc.store_time, None),
+        ("GET", "v2", r"/store", misc.store_info, INFO),
+        ("GET", "v3", r"/hooks", misc.hooks, None),
+        ("POST", "v3", r"/hooks", misc.create_hook, None),
+        ("GET", "v3", r"/hooks/(\d+)", misc.get_hook, None),
+        ("PUT", "v3", r"/hooks/(\d+)", misc.update_hook, None),
+        ("DELETE", "v3", r"/hooks/(\d+)", misc.delete_hook, None),
+    )
+]
+
+
+def resolve(method: str, version: str, rest: str) -> tuple[Handler, tuple[str, ...], str | None] | None | str:
+    """(handler, path args, scope); "405" if the path exists for another method; None if unknown."""
+    other_method = False
+    for m, v, pattern, handler, scope in ROUTES:
+        if v != version:
+            continue
+        match = pattern.match(rest)
+        if match:
+            if m == method:
+                return handler, match.groups(), scope
+            other_method = True
+    return "405" if other_method else None
+
+
+def has_scope(granted: frozenset[str], needed: str | None) -> bool:
+    if needed is None:
+        return True
+    return needed in granted or needed.removesuffix("_read_only") in granted

@@ -1,0 +1,146 @@
+"""GET /v3/customers (page and cursor paging), /v3/customers/addresses, /v3/customers/attribute-values,
+/v3/customers/subscribers.
+
+Choices where the reference is silent: date filters are inclusive at both ends; a date-only value gets
+the request's time of day (the documented products rule applied to every v3 date filter); `after`/`before`
+cursors ignore `page`; filters not listed here (email:in, name:in, company:in ...) are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import numpy as np
+
+from bc_pipeline.emulator import cursors, listing, shapes
+from bc_pipeline.emulator.errors import ApiError
+from bc_pipeline.emulator.request import Request, Response, v3_list, v3_pagination
+from bc_pipeline.emulator.timefmt import BadDate, parse_v3
+
+CUSTOMER_SORTS = {"date_created": "created", "date_modified": "modified", "last_name": "last_name"}
+
+
+def date_ranges(req: Request) -> dict[str, tuple[int | None, int | None]]:
+    """date_created:min/max and date_modified:min/max (inclusive) -> column ranges."""
+    out: dict[str, tuple[int | None, int | None]] = {}
+    for name, col in (("date_created", "created"), ("date_modified", "modified")):
+        bounds = []
+        for suffix in (":min", ":max"):
+            raw = req.query.get(name + suffix)
+            try:
+                bounds.append(parse_v3(raw, req.now) if raw else None)
+            except BadDate as exc:
+                raise ApiError(422, f"{name + suffix} is not a valid date", {name + suffix: str(exc)}) from exc
+        if bounds != [None, None]:
+            out[col] = (bounds[0], bounds[1])
+    return out
+
+
+def id_in(req: Request, name: str = "id:in") -> list[int] | None:
+    raw = req.query.get(name)
+    return listing.int_list(raw, name, "v3") if raw else None
+
+
+def _sort(req: Request) -> tuple[str | None, bool]:
+    raw = req.query.get("sort")
+    if not raw:
+        return None, False
+    field, _, direction = raw.partition(":")
+    if field not in CUSTOMER_SORTS or direction not in ("", "asc", "desc"):
+        raise ApiError(422, "The sort parameter is invalid.", {"sort": f"unsupported sort {raw!r}"})
+    return CUSTOMER_SORTS[field], direction == "desc"
+
+
+def customers(req: Request) -> Response:
+    store = req.store
+    table = store.tables["customers"]
+    page, limit = listing.page_and_limit(req.query, "v3")
+    key, desc = _sort(req)
+    pos = listing.select(table, ids=id_in(req), ranges=date_ranges(req))
+    ordered = listing.sort_positions(table, pos, key, desc)
+    after, before = req.query.get("after"), req.query.get("before")
+    meta: dict = {}
+    if after or before:
+        rid, value = cursors.decode(after or before)
+        if after:
+            rest = listing.after_key(table, ordered, key, desc, value, rid)
+            chosen, more_after = rest[:limit], len(rest) > limit
+            more_before = len(ordered) > len(rest)
+        else:
+            rest = listing.before_key(table, ordered, key, desc, value, rid)
+            chosen, more_before = rest[-limit:], len(rest) > limit
+            more_after = len(ordered) > len(rest)
+    else:
+        chosen = ordered[(page - 1) * limit: page * limit]
+        meta["pagination"] = v3_pagination(len(ordered), len(chosen), limit, page)
+        more_before, more_after = page > 1, page * limit < len(ordered)
+    if page == 1 or after or before:
+        meta["cursor_pagination"] = _cursor_meta(table, chosen, key, limit, more_before, more_after)
+    includes = req.includes()
+    data = []
+    for p in chosen:
+        full = store.full("customers", int(table.ids[p]))
+        data.append(shapes.customer(full, includes))
+    return Response(200, {"data": data, "meta": meta}, len(data))
+
+
+def _cursor_meta(table, chosen: np.ndarray, key: str | None, limit: int, more_before: bool,
+                 more_after: bool) -> dict:
+    def cur(p) -> str:
+        value = None if key is None else table.get(key, int(p))
+        return cursors.encode(int(table.ids[p]), value)
+
+    start = cur(chosen[0]) if len(chosen) else None
+    end = cur(chosen[-1]) if len(chosen) else None
+    links: dict[str, str] = {}
+    if more_before and start:
+        links["previous"] = f"?limit={limit}&before={quote(start)}"
+    if more_after and end:
+        links["next"] = f"?limit={limit}&after={quote(end)}"
+    return {"count": len(chosen), "per_page": limit, "start_cursor": start, "end_cursor": end, "links": links}
+
+
+def _children(req: Request, kind: str, key: str) -> Response:
+    store = req.store
+    page, limit = listing.page_and_limit(req.query, "v3")
+    child_ids, owners = store.child_index(kind)
+    mask = np.ones(len(child_ids), dtype=bool)
+    wanted = id_in(req)
+    if wanted is not None:
+        mask &= np.isin(child_ids, wanted)
+    owners_in = id_in(req, "customer_id:in")
+    if owners_in is not None:
+        mask &= np.isin(owners, owners_in)
+    if kind == "n_attr" and req.query.get("attribute_id:in"):
+        mask &= np.isin(child_ids % 100, listing.int_list(req.query["attribute_id:in"], "attribute_id:in", "v3"))
+    picked = child_ids[mask]
+    chosen = picked[(page - 1) * limit: page * limit]
+    data, fulls = [], {}
+    formfields = "formfields" in req.includes()
+    for cid in chosen:
+        owner = int(cid) // 100
+        full = fulls.get(owner) or fulls.setdefault(owner, store.full("customers", owner))
+        row = next(r for r in full[key] if r["id"] == int(cid))
+        data.append(shapes.address(row, formfields) if key == "addresses" else row)
+    return v3_list(data, len(picked), limit, page)
+
+
+def addresses(req: Request) -> Response:
+    return _children(req, "n_addr", "addresses")
+
+
+def attribute_values(req: Request) -> Response:
+    return _children(req, "n_attr", "attributes")
+
+
+def subscribers(req: Request) -> Response:
+    store = req.store
+    table = store.tables["subscribers"]
+    page, limit = listing.page_and_limit(req.query, "v3")
+    ids = id_in(req)
+    if req.query.get("id"):
+        ids = (ids or []) + listing.int_list(req.query["id"], "id", "v3")
+    pos = listing.select(table, ids=ids, ranges=date_ranges(req))
+    chosen = pos[(page - 1) * limit: page * limit]
+    data = [store.full("subscribers", int(table.ids[p])) for p in chosen]
+    return v3_list(data, len(pos), limit, page)

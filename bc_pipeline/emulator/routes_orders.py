@@ -1,0 +1,121 @@
+"""Orders v2: GET /v2/orders, /v2/orders/{id}, its products, shipping_addresses and coupons,
+/v2/orders/count and /v2/order_statuses.
+
+Behaviour (where the reference is silent, chosen and documented in docs/emulator.md):
+* Bare arrays; 204 No Content with an empty body past the last page or when nothing matches.
+* min_/max_ filters are inclusive; dates accept RFC 2822 or ISO 8601 (date-only = midnight UTC).
+* Archived orders (is_deleted: true) ARE listed by /v2/orders and counted by /v2/orders/count.
+* limit above 250 -> 413 [{"status":413,"message":"The specified limit exceeds the maximum allowed.", ...}].
+* include=consignments.line_items&consignment_structure=object embeds at most 50 line items per consignment;
+  such orders carry an undocumented "__warning__" string (bigcommerce/docs issue #960).
+"""
+
+from __future__ import annotations
+
+from bc_pipeline.emulator import listing, shapes, statuses
+from bc_pipeline.emulator.errors import ApiError, not_found
+from bc_pipeline.emulator.request import Request, Response, v2_list
+from bc_pipeline.emulator.timefmt import BadDate, parse_v2
+
+ORDER_SORTS = {"id": "id", "customer_id": "customer", "date_created": "created", "date_modified": "modified",
+               "status_id": "status", "channel_id": "id", "external_id": "id"}
+
+
+def _filters(req: Request) -> dict:
+    q = req.query
+    ranges: dict[str, tuple[int | None, int | None]] = {}
+    for name, col in (("date_created", "created"), ("date_modified", "modified")):
+        bounds = []
+        for prefix in ("min_", "max_"):
+            raw = q.get(prefix + name)
+            try:
+                bounds.append(parse_v2(raw) if raw else None)
+            except BadDate as exc:
+                raise ApiError(400, f"The field '{prefix + name}' is invalid: {exc}") from exc
+        if bounds != [None, None]:
+            ranges[col] = (bounds[0], bounds[1])
+    equals: dict[str, object] = {}
+    for name, col in (("customer_id", "customer"), ("status_id", "status")):
+        value = listing.int_param(q, name, "v2")
+        if value is not None:
+            equals[col] = value
+    channel = listing.int_param(q, "channel_id", "v2")
+    return {"id_min": listing.int_param(q, "min_id", "v2"), "id_max": listing.int_param(q, "max_id", "v2"),
+            "ranges": ranges, "equals": equals, "empty": channel is not None and channel != 1}
+
+
+def _positions(req: Request):
+    table = req.store.tables["orders"]
+    f = _filters(req)
+    if f.pop("empty"):
+        return table, table.ids[:0]
+    return table, listing.select(table, **f)
+
+
+def _base(req: Request) -> str:
+    return f"{req.store.base_url}/stores/{req.store.store_hash}/v2"
+
+
+def _view(req: Request, full: dict) -> dict:
+    structure = req.query.get("consignment_structure") == "object"
+    return shapes.order(full, req.includes(), structure, _base(req))
+
+
+def orders(req: Request) -> Response:
+    page, limit = listing.page_and_limit(req.query, "v2")
+    table, pos = _positions(req)
+    raw = req.query.get("sort", "id")
+    field, _, direction = raw.partition(":")
+    if field not in ORDER_SORTS or direction not in ("", "asc", "desc"):
+        raise ApiError(400, f"The field 'sort' is invalid: {raw!r}")
+    ordered = listing.sort_positions(table, pos, ORDER_SORTS[field], direction == "desc")
+    chosen = ordered[(page - 1) * limit: page * limit]
+    store = req.store
+    return v2_list([_view(req, store.full("orders", int(table.ids[p]))) for p in chosen])
+
+
+def count(req: Request) -> Response:
+    table, pos = _positions(req)
+    stat = table.col("status")[pos]
+    counts = {sid: int((stat == sid).sum()) for sid in range(15)}
+    return Response(200, {"statuses": statuses.status_counts(counts), "count": int(len(pos))})
+
+
+def order_statuses(req: Request) -> Response:
+    return Response(200, statuses.order_statuses(), 15)
+
+
+def order_status(req: Request, sid: str) -> Response:
+    rows = [s for s in statuses.order_statuses() if s["id"] == int(sid)]
+    if not rows:
+        raise not_found("v2")
+    return Response(200, rows[0], 1)
+
+
+def _order(req: Request, oid: str) -> dict:
+    full = req.store.full("orders", int(oid))
+    if full is None:
+        raise not_found("v2")
+    return full
+
+
+def order(req: Request, oid: str) -> Response:
+    return Response(200, _view(req, _order(req, oid)), 1)
+
+
+def _sub(req: Request, oid: str, key: str) -> Response:
+    rows = _order(req, oid)[key]
+    page, limit = listing.page_and_limit(req.query, "v2")
+    return v2_list(rows[(page - 1) * limit: page * limit])
+
+
+def order_products(req: Request, oid: str) -> Response:
+    return _sub(req, oid, "_products")
+
+
+def order_shipping_addresses(req: Request, oid: str) -> Response:
+    return _sub(req, oid, "_shipping")
+
+
+def order_coupons(req: Request, oid: str) -> Response:
+    return _sub(req, oid, "_coupons")

@@ -1,0 +1,135 @@
+"""The HTTP side: a stdlib ThreadingHTTPServer (HTTP/1.1 keep-alive) whose handler checks the store hash,
+shedding, auth, quota, scope and faults, routes the request, adds latency, answers and logs it.
+
+Order of checks for /stores/{hash}/{v2|v3}/...: unknown path prefix or store hash -> 404; shed fault ->
+header-less 429; missing/invalid X-Auth-Token -> 401; quota spent -> 429 with reset headers; missing scope ->
+403; injected fault; then the route (404/405 for unknown paths).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bc_pipeline.emulator import faults, routes
+from bc_pipeline.emulator.errors import FORBIDDEN, UNAUTHORIZED_V3, ApiError
+from bc_pipeline.emulator.request import Request, Response
+from bc_pipeline.emulator.request_log import RequestLogEntry
+
+if TYPE_CHECKING:
+    from bc_pipeline.emulator.emulator import Emulator
+
+PREFIX = re.compile(r"^/stores/([^/]+)/(v2|v3)(/.*)?$")
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
+        self.emulator = emulator
+        super().__init__(address, Handler)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: EmulatorServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet; the request log is the record
+        return
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _handle(self, method: str) -> None:
+        started, t0 = time.time(), time.perf_counter()
+        emu = self.server.emulator
+        parts = urlsplit(self.path)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        status = 0
+        try:
+            status = self._serve(emu, method, parts.path, query, body)
+        finally:
+            emu._request_log_sink.add(RequestLogEntry(method, parts.path, query, status,
+                                                round((time.perf_counter() - t0) * 1000, 3), started))
+
+    def _serve(self, emu: Emulator, method: str, path: str, query: dict[str, str], body: bytes) -> int:
+        cfg = emu.config
+        match = PREFIX.match(path)
+        version = match.group(2) if match else "v3"
+        if not match or match.group(1) != emu.store.store_hash:
+            return self._send(404, ApiError(404, "Store not found.").body(version), emu.limiter.take(False)[1])
+        if cfg.shed_rate and random.random() < cfg.shed_rate:
+            return self._send(429, None, {})  # load shedding: no rate-limit headers, no body
+        token = self.headers.get("X-Auth-Token", "")
+        scopes = emu.scopes_for(token)
+        if scopes is None:
+            err = ApiError(401, UNAUTHORIZED_V3 if version == "v3" else "You must be authenticated to access this resource.")
+            return self._send(401, err.body(version), emu.limiter.take(False)[1])
+        allowed, headers = emu.limiter.take()
+        if not allowed:
+            return self._send(429, ApiError(429, "Too many requests", {}).body("v3"), headers)
+        rest = match.group(3) or "/"
+        resolved = routes.resolve(method, version, rest)
+        if resolved is None:
+            return self._send(404, ApiError(404, "The requested resource was not found.").body(version), headers)
+        if resolved == "405":
+            return self._send(405, ApiError(405, "Method Not Allowed").body(version), headers)
+        handler, args, scope = resolved
+        if not routes.has_scope(scopes, scope):
+            return self._send(403, ApiError(403, FORBIDDEN, {} if version == "v3" else None).body(version), headers)
+        fault = faults.pick(cfg)
+        if fault in ("reset",):
+            faults.reset(self)
+            return 0
+        if fault in ("500", "502", "503"):
+            return self._send(int(fault), faults.error_body(int(fault), version), headers)
+        req = Request(method, version, rest, query, body, token, emu, time.time())
+        try:
+            with emu.store.lock:
+                resp = handler(req, *args)
+        except ApiError as err:
+            resp = Response(err.status, err.body(version))
+        faults.sleep_latency(cfg, resp.records)
+        if fault == "slow":
+            time.sleep(cfg.slow_ms / 1000)
+        return self._send(resp.status, resp.body, {**headers, **resp.headers}, truncate=fault == "truncated")
+
+    def _send(self, status: int, body: Any, headers: dict[str, str], truncate: bool = False) -> int:
+        payload = b"" if body is None or status == 204 else json.dumps(body, ensure_ascii=False,
+                                                                       separators=(",", ":")).encode()
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            if status != 204:
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if truncate:
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                faults.reset(self)
+            elif payload:
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        return status
