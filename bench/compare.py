@@ -40,7 +40,11 @@ def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
         "records": run.records, "missing": missing,
         "requests_per_order_for_sub_resources": round(sub / orders, 2) if orders else None,
         "invocations": run.invocations,
+        "not_found": run.not_found,
     }
+    if run.not_found:
+        out["notes"] = [f"the emulator answered 404 to {n} request(s) for {ep}: records behind it are not "
+                        "measurable here (missing for a reason outside the peer)" for ep, n in run.not_found.items()]
     if run.status == "timed out":
         total_needed, projected = 0, 0.0
         ref = {i["label"]: i for i in reference.invocations} if reference else {}

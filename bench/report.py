@@ -95,7 +95,11 @@ def markdown(results: dict[str, Any]) -> str:
                     f"| {cell('line_items')} | {cell('products')} | {cell('variants')} "
                     f"| {_s(r.get('ratio_to_bc_pipeline'))} |"
                 )
-    notes = results.get("notes") or []
+    peer_notes = sorted({f"{size['size']} {peer} {mode}: {note}" for size in results["sizes"]
+                         for peer, modes in size.get("peers", {}).items() if isinstance(modes, dict)
+                         for mode, r in modes.items() for note in r.get("notes", [])})
+    size_notes = [f"{size['size']}: {note}" for size in results["sizes"] for note in size.get("notes", [])]
+    notes = (results.get("notes") or []) + size_notes + peer_notes
     if notes:
         lines += ["", "Notes:", *[f"- {n}" for n in notes]]
     return "\n".join(lines) + "\n"

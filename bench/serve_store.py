@@ -23,7 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+try:
+    from bc_pipeline.emulator import Emulator, EmulatorConfig
+except ImportError:  # before the package exports them
+    from bc_pipeline.emulator.config import EmulatorConfig
+    from bc_pipeline.emulator.emulator import Emulator
 
 MUTATED = ("customers", "orders", "products")
 _NUMBER = re.compile(r"/\d+(?=/|$)")
@@ -54,9 +58,10 @@ def log_summary(emu: Emulator) -> dict[str, Any]:
     entries = list(emu.request_log)
     by_endpoint = Counter(endpoint_of(e.path, emu.store_hash) for e in entries)
     by_status = Counter(str(e.status) for e in entries)
+    not_found = Counter(endpoint_of(e.path, emu.store_hash) for e in entries if e.status == 404)
     span = (max(e.ts for e in entries) - min(e.ts for e in entries)) if entries else 0.0
     return {"requests": len(entries), "by_endpoint": dict(by_endpoint.most_common()),
-            "by_status": dict(by_status), "span_s": span}
+            "by_status": dict(by_status), "not_found": dict(not_found), "span_s": span}
 
 
 def mutate(emu: Emulator, share: float, seed: int) -> dict[str, int]:

@@ -38,6 +38,7 @@ class PeerRun:
     requests: int = 0
     requests_by_endpoint: dict[str, int] = field(default_factory=dict)
     throttled_429: int = 0
+    not_found: dict[str, int] = field(default_factory=dict)  # endpoints the emulator answered 404
     records: dict[str, int] = field(default_factory=dict)
     invocations: list[dict] = field(default_factory=list)
 
@@ -50,6 +51,7 @@ def run_invocations(
     time_limit_s: float,
     clear_log: Callable[[], None],
     read_log: Callable[[], dict],
+    launcher_args: list[str] | None = None,
     log=print,
 ) -> PeerRun:
     """Run each invocation under the redirect launcher, each with an equal share of the time budget.
@@ -62,13 +64,16 @@ def run_invocations(
     by_endpoint: Counter = Counter()
     share = time_limit_s / max(1, len(invocations))
     for inv in invocations:
-        cmd = [str(python), str(LAUNCHER), "--to", api_url, "--script", inv.script, "--", *inv.args]
+        cmd = [str(python), str(LAUNCHER), "--to", api_url, *(launcher_args or []), "--script", inv.script, "--",
+               *inv.args]
         clear_log()
         run = run_measured(cmd, time_limit_s=share, on_stdout_line=_line_counter(inv, counts))
         served = read_log()
         by_endpoint.update(served.get("by_endpoint", {}))
         result.requests += served.get("requests", 0)
         result.throttled_429 += int(served.get("by_status", {}).get("429", 0))
+        for endpoint, n in served.get("not_found", {}).items():
+            result.not_found[endpoint] = result.not_found.get(endpoint, 0) + n
         result.wall_s += run.wall_s
         result.cpu_s += run.cpu_user_s + run.cpu_sys_s
         result.peak_rss_mb = max(result.peak_rss_mb, run.peak_rss_mb)

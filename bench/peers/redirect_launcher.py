@@ -13,14 +13,24 @@ Usage: python redirect_launcher.py --to http://127.0.0.1:PORT --script tap-bigco
 """
 
 import argparse
+import os
 import sys
 from importlib.metadata import entry_points
+
+# Running this file puts its folder first on sys.path; drop it so the peer's imports (e.g. `singer`) cannot
+# pick up a module of the benchmark by name.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 REAL_HOST = "https://api.bigcommerce.com"
 
 
-def install_redirect(target: str, real_host: str = REAL_HOST) -> None:
-    """Send every request for `real_host` to `target` (scheme://host:port, no trailing slash)."""
+def install_redirect(target: str, real_host: str = REAL_HOST, aliases=()) -> None:
+    """Send every request for `real_host` to `target` (scheme://host:port, no trailing slash).
+
+    `aliases` are (old, new) path fragments replaced in redirected URLs: only for paths the real API serves
+    under two names and the emulator under one (the harness passes them after probing the emulator).
+    """
     import requests.adapters
 
     original_send = requests.adapters.HTTPAdapter.send
@@ -29,6 +39,9 @@ def install_redirect(target: str, real_host: str = REAL_HOST) -> None:
     def send(self, request, *args, **kwargs):
         if request.url and request.url.startswith(real_host):
             request.url = target + request.url[len(real_host):]
+        if request.url and request.url.startswith(target):
+            for old, new in aliases:
+                request.url = request.url.replace(old, new)
         return original_send(self, request, *args, **kwargs)
 
     requests.adapters.HTTPAdapter.send = send
@@ -45,10 +58,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--to", required=True, help="emulator base URL, e.g. http://127.0.0.1:8765")
     parser.add_argument("--script", required=True, help="the peer's console script name")
+    parser.add_argument("--alias", action="append", default=[], help="OLD=NEW path fragment (repeatable)")
     parser.add_argument("peer_args", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     peer_args = args.peer_args[1:] if args.peer_args[:1] == ["--"] else args.peer_args
-    install_redirect(args.to)
+    install_redirect(args.to, aliases=[tuple(a.split("=", 1)) for a in args.alias])
     entry = load_console_script(args.script)
     sys.argv = [args.script, *peer_args]
     result = entry()
