@@ -4,6 +4,7 @@ warehouse contract, and hand-written rows put into them (JSON values given as Py
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -42,3 +43,25 @@ def write_mapping(tmp_path: Path, text: str, name: str = "mapping.yaml") -> Path
 
 
 STATUS_LINES = "\n".join(f"    {i}: s{i}" for i in range(15))
+
+
+RAW_STREAMS = ("customers", "subscribers", "orders", "products", "categories", "brands", "order_statuses")
+
+
+def emulator_warehouse(path: Path, **config: Any) -> Any:
+    """A DuckDB file holding a small emulated store's records, merged through the real warehouse code
+    (rows_for + Warehouse.merge); returns the Emulator (not started: only its store is read). The file is
+    closed again, so tests can open it read-only."""
+    from datetime import datetime
+
+    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_pipeline.warehouse.load import Warehouse
+    from bc_pipeline.warehouse.rows import rows_for
+
+    emu = Emulator(EmulatorConfig(**{"seed": 42, "customers": 40, "orders": 90, "products": 20, "quota": None, **config}))
+    conn = duckdb.connect(str(path))
+    warehouse = Warehouse(conn)
+    for stream in RAW_STREAMS:
+        warehouse.merge(rows_for(stream, emu.store.records(stream)), datetime.now(UTC))
+    conn.close()
+    return emu

@@ -119,5 +119,6 @@ def _unmapped(spec: EntityMapping, columns: dict[str, str], used: set[str]) -> s
         else "'{}'::JSON"
     )
     if "_extra" in columns and "_extra" not in used:
-        obj = f"json_merge_patch({obj}, COALESCE(r._extra, '{{}}'::JSON))"
+        # Most rows have no _extra: skip the (costly) merge for them.
+        obj = f"CASE WHEN r._extra IS NULL THEN {obj} ELSE json_merge_patch({obj}, r._extra) END"
     return obj

@@ -6,6 +6,7 @@ its default, for the user to edit. What it prints passes `mapping check`."""
 from __future__ import annotations
 
 import json
+import re
 
 import duckdb
 
@@ -50,6 +51,17 @@ def _object_keys(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict, column
         f"SELECT DISTINCT unnest(json_keys(r.{ident(column)})) FROM {RAW_SCHEMA}.{ident(entity)} r "
         f"WHERE {live_rows(entity, raw)} AND json_type(r.{ident(column)}) = 'OBJECT'",
     )
+
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar: bare when it is a plain name or path, else single- or double-quoted."""
+    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
+        return text
+    return f"'{text}'" if "'" not in text and text.isprintable() else json.dumps(text)
 
 
 def _quoted_pick(prefix: str, name: str) -> str | None:
@@ -151,7 +163,7 @@ def suggest_mapping(conn: duckdb.DuckDBPyConnection) -> str:
             continue
         lines += [f"  {entity}:", "    keep_unmapped: false", "    columns:"]
         lines += [
-            f"      {target}: {json.dumps(source)}" for target, source in suggest_columns(conn, entity, raw)
+            f"      {target}: {yaml_scalar(source)}" for target, source in suggest_columns(conn, entity, raw)
         ]
     labels = store_labels(conn, raw)
     lines += ["order_statuses:", "  canonical:"]
