@@ -61,6 +61,7 @@ class BigCommerceClient:
         self.backoff_factor = backoff_factor
         self.gate = gate or QuotaGate()
         self.stats = RequestStats()
+        self.gate.on_wait = lambda seconds: self.stats.add(throttled_seconds=seconds)
         self._base = f"{self.api_url}/stores/{store_hash}"
         self._adapter = BudgetedRetryAdapter(backoff_factor=backoff_factor, default_total=self.max_retries,
                                              pool_connections=2, pool_maxsize=self.max_workers + 2)
@@ -118,8 +119,8 @@ class BigCommerceClient:
                     raise ApiUnavailableError(
                         f"BigCommerce kept answering 429 (rate limited) to {what} after {throttled - 1} waits",
                         request=what, status=429)
-                waited = self.gate.wait_after_429(response.headers, throttled - 1)
-                self.stats.add(throttled=1, throttled_seconds=waited)
+                self.stats.add(throttled=1)
+                self.gate.wait_after_429(response.headers, throttled - 1)
                 continue
             if status < 300:
                 if status == 204 or not body.strip():
@@ -142,7 +143,7 @@ class BigCommerceClient:
             raise ApiUnavailableError(
                 f"BigCommerce API unavailable: {what} failed {used} times (retry budget {self.max_retries}); "
                 f"last answer: {last}", request=what, status=last)
-        self.gate._sleep(min(30.0, self.backoff_factor * (2 ** (used - 1))))
+        self.gate.sleep(min(30.0, self.backoff_factor * (2 ** (used - 1))))
 
     def _transport_error(self, exc: Exception, what: str) -> Exception:
         reason: Any = exc

@@ -5,9 +5,11 @@
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
 /v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
 one per worker the quota allows (shards.py). Each shard costs at most one partial page, so a listing takes
-at most ceil(n/250) + shards + 2 requests. Shards are disjoint on whole seconds and `until` is fixed (the
-store's clock when not given), so a record modified during the sync moves past `until` and leaves every
-shard instead of moving between them; a seen-id set drops any repeat anyway. Within a shard:
+at most ceil(n/250) + shards + 3 requests. Shards are disjoint on whole seconds and `until` is fixed (one
+second before the store's clock when not given), so a record modified during the sync moves past `until`
+and leaves every shard instead of moving between them. When a given `until` reaches the store's present,
+records modified during the listing can move from one shard to another; the slice from the start of the
+listing to `until` is read once more at the end to catch them. A seen-id set drops repeats. Within a shard:
 * keyset (orders `min_id` + sort=id:asc; catalog `id:min` + sort=id): changes cannot shift the pages;
 * cursor (customers `after` = the previous end_cursor), BigCommerce's recommended way;
 * page numbers (subscribers, addresses, attribute values, variants: no other way exists): page 1, then
@@ -21,7 +23,7 @@ order products per order.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bc_pipeline.bigcommerce.concurrent import run_tasks
@@ -32,6 +34,9 @@ from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, earliest, shard_co
 from bc_pipeline.bigcommerce.streams import Stream
 
 __all__ = ["Page", "fetch_pages"]
+
+# A given `until` this close to the local clock may reach the store's present: ask the store's clock.
+CLOCK_SLACK = timedelta(minutes=10)
 
 
 def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, until: datetime | None = None,
@@ -67,44 +72,54 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     if stream.paging == "per_parent":
         raise ValueError(f"stream {stream.name} is read per parent: call fetch_pages with ids=")
     planning = 0
+    live_from: datetime | None = None  # the store's clock at the start, when the window reaches it
     if stream.dated and until is None:
-        until = client.store_time()
+        until = client.store_time() - timedelta(seconds=1)  # changes from now on land after `until`
         planning += 1
+    elif stream.dated and until is not None and until >= datetime.now(UTC) - CLOCK_SLACK:
+        live_from = client.store_time() - timedelta(seconds=1)
+        planning += 1
+        if until < live_from:
+            live_from = None
     whole = Shard(since if stream.dated else None, until if stream.dated else None)
-    if stream.paging == "keyset_v2":
+    total: int | None = None
+    if stream.paging == "keyset_v2":  # v2 lists carry no total: ask /v2/orders/count for the window
         total = _v2_count(client, stream, whole, base)
         planning += 1
         if total == 0:
             return
-        workers = client.gate.allowed_workers(client.max_workers)
-        shards = _plan(stream, whole, total, 0, workers, anchor=since)
-        tasks = [_task(client, stream, s, base, None) for s in shards]
-        yield from _first_counts(run_tasks(tasks, workers), planning)
-        return
-    # v3: the first page of the whole window tells the total; keep reading it when one shard is enough.
+    # The first page of the whole window; keep reading it when one shard is enough.
     probe = page_shard(client, stream, whole, base)
     first = next(probe, None)
     if first is None:
         return
     first.requests += planning
     yield first
-    total = first.total or 0
+    total = total if total is not None else (first.total or 0)
     workers = client.gate.allowed_workers(client.max_workers)
-    if not stream.dated or first.last or shard_count(total, 1, workers) <= 1:
+    per_page = first.per_page or PAGE_LIMIT
+    if not stream.dated or first.last or shard_count(total, 1, workers, per_page) <= 1:
         yield from probe
         return
     probe.close()
-    reuse = stream.paging == "keyset_v3"  # id:min lets every shard start after the probe's last id
+    # Keyset shards all start after the probe's last id; cursor and page shards start afresh (the
+    # probe's records come again and are dropped as repeats).
+    reuse = stream.paging in ("keyset_v2", "keyset_v3")
     after_id = first.records[-1]["id"] if reuse and first.records else None
     anchor = since or earliest([parse_api_date(r.get("date_modified")) for r in first.records])
-    shards = _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor)
+    shards = _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)
     tasks = [_task(client, stream, s, base, after_id) for s in shards]
     yield from run_tasks(tasks, workers)
+    if live_from is not None and len(shards) > 1:
+        # The window reaches the present: a record modified during the listing kept a date inside it and
+        # may have moved from a shard not yet past it to one already past it. It now sits in
+        # [live_from, until]; read that slice once more (one shard, so nothing can move across it).
+        yield from page_shard(client, stream, Shard(max(live_from, since) if since else live_from, until), base)
 
 
 def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: int,
-          anchor: datetime | None) -> list[Shard]:
-    count = shard_count(total, pages_done, workers)
+          anchor: datetime | None, per_page: int = PAGE_LIMIT) -> list[Shard]:
+    count = shard_count(total, pages_done, workers, per_page)
     if count <= 1 or whole.date_max is None or anchor is None or anchor >= whole.date_max:
         return [whole]
     return time_shards(whole.date_min, anchor, whole.date_max, count)
@@ -115,13 +130,6 @@ def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after
         for page in page_shard(client, stream, shard, base, after_id=after_id):
             emit(page)
     return task
-
-
-def _first_counts(pages: Iterator[Page], planning: int) -> Iterator[Page]:
-    for page in pages:
-        page.requests += planning
-        planning = 0
-        yield page
 
 
 def _v2_count(client: Any, stream: Stream, shard: Shard, base: dict[str, Any]) -> int:

@@ -28,6 +28,7 @@ class Page:
     shard: str = ""
     requests: int = 1          # requests this page cost (planning requests are added to the first page)
     total: int | None = None   # v3 meta.pagination.total of this request, when given
+    per_page: int | None = None  # v3 meta.pagination.per_page: what the API really serves per page
     last: bool = False         # nothing follows this page in its shard
 
 
@@ -81,11 +82,13 @@ def _keyset_v3(client, stream, shard, params, after_id) -> Iterator[Page]:
             query[stream.keyset_param] = int(after_id) + 1
         records, meta = _meta(client.get_json(stream.path, query))
         _ascending(stream, records)
-        total = (meta.get("pagination") or {}).get("total")
+        pagination = meta.get("pagination") or {}
+        total = pagination.get("total")
         # With the id:min bound, `total` counts what is left from here on. It decides (not the page size:
         # BigCommerce caps pages at 10 with include=options, so a short page is not proof of the end).
         last = not records or (total <= len(records) if total is not None else len(records) < PAGE_LIMIT)
-        yield Page(stream.name, records, query, shard.label(), total=total, last=last)
+        yield Page(stream.name, records, query, shard.label(), total=total, last=last,
+                   per_page=pagination.get("per_page"))
         if last:
             return
         after_id = records[-1]["id"]

@@ -67,13 +67,16 @@ class QuotaGate:
         self._in_flight = 0
         self.throttled_seconds = 0.0
         self.sleeps: list[float] = []  # every wait the gate made, in seconds (for stats and tests)
+        self.on_wait: Callable[[float], None] | None = None  # told of every wait (the client's stats)
 
-    def _sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> None:
         if seconds <= 0:
             return
         with self._lock:
             self.throttled_seconds += seconds
             self.sleeps.append(seconds)
+        if self.on_wait is not None:
+            self.on_wait(seconds)
         self.sleeper(seconds)
 
     def acquire(self) -> None:
@@ -88,7 +91,7 @@ class QuotaGate:
                     self._in_flight += 1
                     return
                 wait = self._reset_at - now
-            self._sleep(wait)
+            self.sleep(wait)
 
     def release(self, headers: Mapping[str, str] | None) -> None:
         """Count the request done and learn the quota from its response headers (if any)."""
@@ -122,7 +125,7 @@ class QuotaGate:
                 self._reset_at = self.clock() + wait
                 if rl.quota is not None:
                     self._quota = rl.quota
-        self._sleep(wait)
+        self.sleep(wait)
         return wait
 
     def allowed_workers(self, max_workers: int) -> int:

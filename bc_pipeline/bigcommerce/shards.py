@@ -29,10 +29,11 @@ class Shard:
         return f"[{lo} .. {hi}]"
 
 
-def shard_count(total: int, pages_done: int, workers: int) -> int:
+def shard_count(total: int, pages_done: int, workers: int, per_page: int = PAGE_LIMIT) -> int:
     """How many shards the rest of a listing gets: one per worker, never more than the pages left.
-    Each shard costs at most one extra request (its partial last page), so this bounds the overhead."""
-    pages_left = math.ceil(total / PAGE_LIMIT) - pages_done
+    Each shard costs at most one extra request (its partial last page), so this bounds the overhead.
+    `per_page` is what the API really serves per page (products with include=options: 10)."""
+    pages_left = math.ceil(total / max(1, per_page)) - pages_done
     return max(1, min(workers, pages_left))
 
 
