@@ -1,0 +1,126 @@
+"""The Dagster side of the mapping: mapped assets rebuild from the raw tables and report their metadata;
+their checks pass on a consistent store and the status check blocks naming the labels to add; editing the
+mapping makes the edited assets stale (code version) and a re-run applies it; a refused mapping file fails
+the definitions load with its message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster._core.definitions.data_version import StaleStatus
+from dagster._utils.test.data_versions import get_stale_status_resolver
+
+from bc_pipeline.defs import mapped_assets as mapped_module
+from bc_pipeline.defs import settings as settings_module
+from bc_pipeline.defs.mapped_assets import build_mapped_assets, mapped_key
+from bc_pipeline.defs.mapping_checks import build_mapping_checks
+from bc_pipeline.defs.resources import WarehouseResource
+from bc_pipeline.mapping.errors import MappingError
+from bc_pipeline.mapping.load import DEFAULT_MAPPING_PATH, Mapping, load_mapping
+from bc_pipeline_tests.mapping_support import emulator_warehouse
+
+
+@pytest.fixture(scope="module")
+def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dagster") / "store.duckdb"
+    emulator_warehouse(path)
+    return path
+
+
+def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error: bool = True):
+    defs = dg.Definitions(
+        assets=build_mapped_assets(mapping),
+        asset_checks=build_mapping_checks(mapping),
+        resources={"warehouse": WarehouseResource(database=str(db))},
+    )
+    job = defs.resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+
+
+def checks_by_name(result) -> dict[tuple[str, str], dg.AssetCheckEvaluation]:
+    return {
+        (e.asset_key.path[-1], e.check_name): e
+        for e in (
+            ev.event_specific_data
+            for ev in result.all_events
+            if ev.event_type_value == "ASSET_CHECK_EVALUATION"
+        )
+    }
+
+
+def test_mapped_assets_materialize_and_their_checks_pass(store_db: Path) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    result = run(load_mapping(), store_db, instance)
+    assert result.success
+    event = instance.get_latest_materialization_event(mapped_key("orders"))
+    assert event is not None and event.asset_materialization is not None
+    metadata = event.asset_materialization.metadata
+    conn = duckdb.connect(str(store_db), read_only=True)
+    live = conn.execute("SELECT count(*) FROM bigcommerce.orders WHERE _deleted_at IS NULL").fetchone()[0]
+    conn.close()
+    assert metadata["dagster/row_count"].value == live
+    assert metadata["dagster/table_name"].value == "mapped.orders"
+    checks = checks_by_name(result)
+    assert {name for _, name in checks} == {"ids_unique_not_null", "row_count_matches_raw", "statuses_mapped"}
+    assert len(checks) == 2 * 6 + 1
+    assert all(c.passed for c in checks.values())
+
+
+def test_the_status_check_blocks_and_names_the_labels(store_db: Path, tmp_path: Path) -> None:
+    text = DEFAULT_MAPPING_PATH.read_text().replace("unlisted_labels: by_id", "unlisted_labels: unmapped")
+    path = tmp_path / "strict.yaml"
+    path.write_text(text)
+    result = run(load_mapping(path), store_db, dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    check = checks_by_name(result)[("orders", "statuses_mapped")]
+    assert not check.passed
+    assert "Ready to Pack" in (check.description or "") and "status_id 11" in (check.description or "")
+
+
+def test_editing_the_mapping_makes_the_asset_stale_and_a_rerun_applies_it(
+    store_db: Path, tmp_path: Path
+) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    before = load_mapping()
+    run(before, store_db, instance)
+    assert get_stale_status_resolver(instance, build_mapped_assets(before)).get_status(
+        mapped_key("orders")
+    ) == (StaleStatus.FRESH)
+    path = tmp_path / "edited.yaml"
+    path.write_text(
+        DEFAULT_MAPPING_PATH.read_text().replace(
+            "      email: billing_address.email", "      buyer_email: billing_address.email"
+        )
+    )
+    after = load_mapping(path)
+    assert after.code_version("orders") != before.code_version("orders")
+    assert after.code_version("customers") == before.code_version("customers")
+    resolver = get_stale_status_resolver(instance, build_mapped_assets(after))
+    assert resolver.get_status(mapped_key("orders")) == StaleStatus.STALE
+    assert resolver.get_status(mapped_key("customers")) == StaleStatus.FRESH
+    run(after, store_db, instance)
+    conn = duckdb.connect(str(store_db), read_only=True)
+    columns = [r[0] for r in conn.execute("DESCRIBE mapped.orders").fetchall()]
+    conn.close()
+    assert "buyer_email" in columns and "email" not in columns
+    assert get_stale_status_resolver(instance, build_mapped_assets(after)).get_status(
+        mapped_key("orders")
+    ) == (StaleStatus.FRESH)
+
+
+def test_a_refused_mapping_file_fails_the_definitions_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("entities:\n  customers:\n    columns:\n      id: id\n      mail: emial\n")
+    monkeypatch.setenv("BC_MAPPING_FILE", str(bad))
+    settings_module.settings.cache_clear()
+    mapped_module.current_mapping.cache_clear()
+    try:
+        with pytest.raises(MappingError, match="nearest valid name: 'email'"):
+            mapped_module.mapped_assets()
+    finally:
+        settings_module.settings.cache_clear()
+        mapped_module.current_mapping.cache_clear()
