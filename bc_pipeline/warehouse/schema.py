@@ -1,0 +1,148 @@
+"""The DuckDB contract: every raw table, its typed columns and their descriptions.
+
+Table and column names come only from here (they are validated once more before they reach SQL). The same
+descriptions feed docs/schema.md and the Dagster UI's column schemas, so they are written for analysts.
+Columns are named exactly as the BigCommerce API names the record's top-level fields (docs/architecture.md,
+column naming rule); added columns start with "_".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import duckdb
+
+from bc_pipeline.warehouse.sql import run
+
+SCHEMA = "bigcommerce"
+
+# DuckDB types used by the contract.
+ID = "BIGINT"
+INT = "INTEGER"
+MONEY = "DECIMAL(18,4)"
+RATE = "DECIMAL(20,10)"
+MEASURE = "DECIMAL(18,4)"
+NUMBER = "DOUBLE"
+INSTANT = "TIMESTAMPTZ"
+BOOL = "BOOLEAN"
+TEXT = "VARCHAR"
+JSON = "JSON"
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def check_identifier(name: str) -> str:
+    """Return name if it is a plain lower-case SQL identifier; raise ValueError otherwise."""
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise ValueError(f"not a valid warehouse identifier: {name!r}")
+    return name
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ("id",)
+    version: str | None = "date_modified"
+    parent: tuple[str, str] | None = None
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def api_columns(self) -> tuple[Column, ...]:
+        """Columns filled from the API record (everything but the added _extra/_synced_at/_deleted_at)."""
+        return tuple(c for c in self.columns if not c.name.startswith("_"))
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def qualified(self) -> str:
+        return f"{SCHEMA}.{self.name}"
+
+
+def C(name: str, type_: str, description: str) -> Column:  # noqa: N802 - short on purpose for the column lists
+    return Column(check_identifier(name), type_, description)
+
+
+ADDED_COLUMNS = (
+    C("_extra", JSON, "Top-level fields the API returned that this contract does not name (JSON object), or NULL."),
+    C("_synced_at", INSTANT, "When bc_pipeline last wrote this row (UTC)."),
+    C("_deleted_at", INSTANT, "When the record was seen deleted or archived upstream (UTC); NULL while it exists."),
+)
+
+
+def make_table(name: str, description: str, columns: list[Column], **kwargs) -> Table:
+    """Build a Table, appending the added columns and checking names, key, version and parent."""
+    check_identifier(name)
+    cols = tuple(columns) + ADDED_COLUMNS
+    names = [c.name for c in cols]
+    if len(names) != len(set(names)):
+        raise ValueError(f"{name}: duplicate column names")
+    table = Table(name, description, cols, **kwargs)
+    for k in table.key:
+        table.column(k)
+    if table.version:
+        table.column(table.version)
+    if table.parent:
+        table.column(table.parent[1])
+    return table
+
+
+def _build_tables() -> dict[str, Table]:
+    from bc_pipeline.warehouse.columns_catalog import CATALOG_TABLES
+    from bc_pipeline.warehouse.columns_customers import CUSTOMER_TABLES
+    from bc_pipeline.warehouse.columns_orders import ORDER_TABLES
+
+    tables = {t.name: t for t in (*CUSTOMER_TABLES, *ORDER_TABLES, *CATALOG_TABLES)}
+    for t in tables.values():
+        if t.parent and t.parent[0] not in tables:
+            raise ValueError(f"{t.name}: unknown parent table {t.parent[0]}")
+    return tables
+
+
+TABLES: dict[str, Table] = _build_tables()
+
+
+def table(name: str) -> Table:
+    """The contract table called name (KeyError names the known tables otherwise)."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown warehouse table {name!r}; known: {', '.join(TABLES)}") from None
+
+
+def create_all(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema and every table if missing, and add columns a newer contract introduced."""
+    run(conn, f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    existing: dict[str, set[str]] = {}
+    for table_name, column_name in run(conn,
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [SCHEMA]
+    ):
+        existing.setdefault(table_name, set()).add(column_name)
+    for t in TABLES.values():
+        if t.name not in existing:
+            cols = ",\n  ".join(f'"{c.name}" {c.type}' for c in t.columns)
+            key = ", ".join(f'"{k}"' for k in t.key)
+            run(conn, f"CREATE TABLE IF NOT EXISTS {t.qualified} (\n  {cols},\n  PRIMARY KEY ({key})\n)")
+            continue
+        for c in t.columns:
+            if c.name not in existing[t.name]:
+                run(conn, f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
+    from bc_pipeline.warehouse.state import create_state_tables
+
+    create_state_tables(conn)

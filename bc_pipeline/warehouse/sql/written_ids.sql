@@ -1,0 +1,6 @@
+-- Keys of the staged rows the merge will write: new keys, and keys whose stored copy is not newer.
+CREATE OR REPLACE TEMP TABLE {written} AS
+SELECT s.{key} AS id
+FROM {dedup} AS s
+LEFT JOIN {target} AS t ON t.{key} = s.{key}
+WHERE t.{key} IS NULL OR ({newer})

@@ -1,0 +1,136 @@
+"""Sync state in the warehouse: per-stream high-water marks and crash-resume checkpoints.
+
+State that describes data is written in the same transaction as the data (Warehouse.merge applies the
+`StateWrite`s it is given before COMMIT), so a high-water mark is never ahead of what was committed and a
+rolled-back batch leaves the state as it was. Errors are recorded on their own (record_error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from bc_pipeline.warehouse.sql import run, sql_text
+
+STATE_TABLE = "bigcommerce._sync_state"
+PROGRESS_TABLE = "bigcommerce._sync_progress"
+MAX_ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class StateWrite:
+    """One statement to run inside a merge transaction."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class StreamState:
+    stream: str
+    high_water_mark: datetime | None
+    last_success_at: datetime | None
+    last_window_start: datetime | None
+    last_window_end: datetime | None
+    last_run_id: str | None
+    last_error: str | None
+    last_error_at: datetime | None
+    rows: int | None
+    requests: int | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    shard: str
+    resume_after: str | None
+    done: bool
+
+
+def create_state_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    run(conn, sql_text("create_state_tables"))
+
+
+def success_write(
+    stream: str,
+    *,
+    high_water_mark: datetime | None = None,
+    window_start: datetime | None = None,
+    window_end: datetime | None = None,
+    run_id: str | None = None,
+    rows: int | None = None,
+    requests: int | None = None,
+    at: datetime | None = None,
+) -> StateWrite:
+    """A successful window: the mark only moves forward (a backfill of old days never moves it back);
+    the last window, run, rows and requests are replaced; a None leaves the stored value."""
+    at = at or datetime.now(UTC)
+    return StateWrite(
+        sql_text("state_success"),
+        (stream, high_water_mark, at, window_start, window_end, run_id, rows, requests),
+    )
+
+
+def progress_write(
+    stream: str, window_start: datetime, window_end: datetime, shard: str, resume_after: str | None, done: bool
+) -> StateWrite:
+    """A checkpoint: shard of a window is committed up to `resume_after` (an id or cursor), or done."""
+    return StateWrite(
+        sql_text("progress_upsert"), (stream, window_start, window_end, str(shard), resume_after, bool(done))
+    )
+
+
+def clear_progress_write(stream: str, window_start: datetime, window_end: datetime) -> StateWrite:
+    """Forget a window's checkpoints (once the whole window is committed)."""
+    return StateWrite(
+        f"DELETE FROM {PROGRESS_TABLE} WHERE stream = ? AND window_start = ? AND window_end = ?",
+        (stream, window_start, window_end),
+    )
+
+
+def apply_writes(conn: duckdb.DuckDBPyConnection, writes: tuple[StateWrite, ...] | list[StateWrite]) -> None:
+    """Run state writes on conn (the caller owns the transaction)."""
+    for w in writes:
+        if not isinstance(w, StateWrite):
+            raise TypeError(f"state_writes must hold StateWrite objects, got {type(w).__name__}")
+        run(conn, w.sql, list(w.params))
+
+
+def record_error(conn: duckdb.DuckDBPyConnection, stream: str, message: str, at: datetime | None = None) -> None:
+    """Record a stream's last error (own transaction; the high-water mark is untouched)."""
+    text = (message or "")[:MAX_ERROR_CHARS]
+    run(conn, sql_text("state_error"), [stream, text, at or datetime.now(UTC)])
+
+
+def read_state(conn: duckdb.DuckDBPyConnection, stream: str) -> StreamState | None:
+    found = run(conn, f"SELECT * FROM {STATE_TABLE} WHERE stream = ?", [stream])
+    row = found[0] if found else None
+    return StreamState(*row) if row else None
+
+
+def read_states(conn: duckdb.DuckDBPyConnection) -> dict[str, StreamState]:
+    rows = run(conn, f"SELECT * FROM {STATE_TABLE} ORDER BY stream")
+    return {r[0]: StreamState(*r) for r in rows}
+
+
+def high_water_mark(conn: duckdb.DuckDBPyConnection, stream: str) -> datetime | None:
+    s = read_state(conn, stream)
+    return s.high_water_mark if s else None
+
+
+def last_success_at(conn: duckdb.DuckDBPyConnection, stream: str) -> datetime | None:
+    s = read_state(conn, stream)
+    return s.last_success_at if s else None
+
+
+def read_progress(
+    conn: duckdb.DuckDBPyConnection, stream: str, window_start: datetime, window_end: datetime
+) -> dict[str, Progress]:
+    rows = run(conn,
+        f"SELECT shard, resume_after, done FROM {PROGRESS_TABLE} "
+        "WHERE stream = ? AND window_start = ? AND window_end = ? ORDER BY shard",
+        [stream, window_start, window_end],
+    )
+    return {r[0]: Progress(r[0], r[1], bool(r[2])) for r in rows}
