@@ -7,6 +7,7 @@ Address ids are customer_id*100 + k and attribute value ids customer_id*100 + k 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from bc_pipeline.emulator.store import Store
 
 
+@functools.lru_cache(maxsize=4096)
 def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "", ascii_text.lower()) or "x"

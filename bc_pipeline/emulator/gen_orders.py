@@ -57,8 +57,8 @@ def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
     i = products.pos(pid)
     if i is not None:
-        name, price, n_var, brand, first_var = (products.get(c, i) for c in ("name", "price", "n_var", "brand",
-                                                                              "var_start"))
+        name = products._cols["name0"][i]  # line items keep the name the product had when ordered
+        price, n_var, brand, first_var = products.values(i, "price", "n_var", "brand", "var_start")
     else:
         name, price, n_var, brand, first_var = "Custom Item", 100000, 1, 0, 0
     variant_id = first_var + rnd.randrange(n_var) if i is not None else 0
@@ -104,8 +104,8 @@ def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, 
         "items_total": 0, "items_shipped": 0,
         "shipping_method": "Free Shipping" if base == 0 else rnd.choice(vocab.SHIPPING_METHODS[1:]),
         "base_cost": money(base), "cost_ex_tax": money(base), "cost_inc_tax": money(base + tax),
-        "cost_tax": money(tax), "cost_tax_class_id": 2, "base_handling_cost": money(0),
-        "handling_cost_ex_tax": money(0), "handling_cost_inc_tax": money(0), "handling_cost_tax": money(0),
+        "cost_tax": money(tax), "cost_tax_class_id": 2, "base_handling_cost": ZERO,
+        "handling_cost_ex_tax": ZERO, "handling_cost_inc_tax": ZERO, "handling_cost_tax": ZERO,
         "handling_cost_tax_class_id": 2, "shipping_zone_id": 1, "shipping_zone_name": country,
         "shipping_quotes": _link(store, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
         "form_fields": [],
@@ -115,11 +115,9 @@ def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, 
 def order_full(store: Store, oid: int) -> dict[str, Any]:
     t = store.tables["orders"]
     i = t.pos(oid)
-    status = int(t.col("status")[i])
-    cust = int(t.col("customer")[i])
-    n_items, n_ship = int(t.col("n_items")[i]), int(t.col("n_ship")[i])
-    created, modified = int(t.col("created")[i]), int(t.col("modified")[i])
-    cur_id, cur_code, cur_rate = vocab.CURRENCIES[int(t.col("currency")[i])]
+    status, cust, n_items, n_ship, created, modified, currency, has_coupon, archived = t.values(
+        i, "status", "customer", "n_items", "n_ship", "created", "modified", "currency", "coupon", "archived")
+    cur_id, cur_code, cur_rate = vocab.CURRENCIES[currency]
     rnd = rng_for(store.seed, "order", oid)
     rate = rnd.choice((0, 825, 2000))
     if cust:
@@ -147,7 +145,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     ship_tax = sum(u[1] for u in ship_units)
     coupons = []
     discount = 0
-    if bool(t.col("coupon")[i]):
+    if has_coupon:
         ctype = rnd.choice((1, 2))
         amount = 10 if ctype == 1 else rnd.choice((5, 10))
         discount = min(sub_ex // 2, sub_ex * amount // 100 if ctype == 1 else amount * 10000)
@@ -179,15 +177,15 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         "subtotal_ex_tax": money(sub_ex), "subtotal_inc_tax": money(sub_ex + sub_tax), "subtotal_tax": money(sub_tax),
         "base_shipping_cost": money(ship_ex), "shipping_cost_ex_tax": money(ship_ex),
         "shipping_cost_inc_tax": money(ship_ex + ship_tax), "shipping_cost_tax": money(ship_tax),
-        "shipping_cost_tax_class_id": 2, "base_handling_cost": money(0), "handling_cost_ex_tax": money(0),
-        "handling_cost_inc_tax": money(0), "handling_cost_tax": money(0), "handling_cost_tax_class_id": 2,
-        "base_wrapping_cost": money(0), "wrapping_cost_ex_tax": money(0), "wrapping_cost_inc_tax": money(0),
-        "wrapping_cost_tax": money(0), "wrapping_cost_tax_class_id": 3,
+        "shipping_cost_tax_class_id": 2, "base_handling_cost": ZERO, "handling_cost_ex_tax": ZERO,
+        "handling_cost_inc_tax": ZERO, "handling_cost_tax": ZERO, "handling_cost_tax_class_id": 2,
+        "base_wrapping_cost": ZERO, "wrapping_cost_ex_tax": ZERO, "wrapping_cost_inc_tax": ZERO,
+        "wrapping_cost_tax": ZERO, "wrapping_cost_tax_class_id": 3,
         "total_ex_tax": money(total_ex), "total_inc_tax": money(total_inc), "total_tax": money(total_tax),
         "is_tax_inclusive_pricing": False, "items_total": items_total, "items_shipped": items_shipped,
         "payment_method": rnd.choice(vocab.PAYMENT_METHODS), "payment_provider_id": "",
         "payment_status": PAYMENT_STATUS.get(status, "captured"), "refunded_amount": money(refunded),
-        "order_is_digital": False, "store_credit_amount": money(0), "gift_certificate_amount": money(0),
+        "order_is_digital": False, "store_credit_amount": ZERO, "gift_certificate_amount": ZERO,
         "ip_address": f"192.0.2.{oid % 250 + 1}", "ip_address_v6": "", "geoip_country": country,
         "geoip_country_iso2": iso2, "currency_id": cur_id, "currency_code": cur_code,
         "currency_exchange_rate": "1.0000000000", "default_currency_id": cur_id,
@@ -196,7 +194,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         "staff_notes": rnd.choice(("", "", "Gift — handle with care", "VIP")),
         "customer_message": rnd.choice(("", "", "Bitte klingeln, merci !", "请放在门口")),
         "discount_amount": money(discount), "coupon_discount": money(discount),
-        "shipping_address_count": n_ship, "is_deleted": bool(t.col("archived")[i]), "ebay_order_id": "0",
+        "shipping_address_count": n_ship, "is_deleted": archived, "ebay_order_id": "0",
         "cart_id": uuid_for(rnd),
         "billing_address": {
             "first_name": first, "last_name": last, "company": "", "street_1": street, "street_2": "",

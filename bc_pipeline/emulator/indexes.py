@@ -103,6 +103,7 @@ def products(cfg: EmulatorConfig, rs: np.random.Generator) -> tuple[Table, Table
     prod = Table({
         "id": np.arange(1, n + 1, dtype=np.int64), "created": created, "modified": modified,
         "price": price, "n_var": n_var, "var_start": var_start, "visible": rs.random(n) >= 0.1, "brand": brand, "name": names,
+        "name0": names.copy(),  # the name at generation time: what generated order line items show
     })
     total = int(n_var.sum())
     var_product = np.repeat(np.arange(1, n + 1, dtype=np.int64), n_var)

@@ -75,10 +75,28 @@ def select(table: Table, *, ids: list[int] | None = None, id_min: int | None = N
     return np.flatnonzero(mask) + lo
 
 
+_FULL_ORDER: dict[tuple[int, str, bool], tuple[int, int, np.ndarray]] = {}
+BIG = 50_000  # above this many matches, order through a cached whole-table permutation
+
+
 def sort_positions(table: Table, positions: np.ndarray, key: str | None, desc: bool) -> np.ndarray:
     """Order positions by (key, id asc) or (key desc, id asc); key None or 'id' means by id."""
     if key in (None, "id"):
         return positions[::-1] if desc else positions
+    if len(positions) > BIG:
+        cache_key = (id(table), key, desc)
+        cached = _FULL_ORDER.get(cache_key)
+        if cached is None or cached[0] != table.version or cached[1] != table.n:
+            cached = (table.version, table.n, _order(table, np.arange(table.n), key, desc))
+            _FULL_ORDER[cache_key] = cached
+        wanted = np.zeros(table.n, dtype=bool)
+        wanted[positions] = True
+        perm = cached[2]
+        return perm[wanted[perm]]
+    return _order(table, positions, key, desc)
+
+
+def _order(table: Table, positions: np.ndarray, key: str, desc: bool) -> np.ndarray:
     values = table.col(key)[positions]
     if values.dtype == object:
         _, values = np.unique(values.astype(str), return_inverse=True)

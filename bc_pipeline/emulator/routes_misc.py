@@ -44,7 +44,7 @@ def store_info(req: Request) -> Response:
         "thousands_separator": ",", "decimal_places": 2, "currency_symbol_location": "left",
         "weight_units": "Ounces", "dimension_units": "Inches", "dimension_decimal_places": 2,
         "dimension_decimal_token": ".", "dimension_thousands_token": ",", "plan_name": "Standard",
-        "plan_level": "Standard", "plan_is_trial": False, "industry": "Home & Garden", "logo": [],
+        "plan_level": "Standard", "plan_is_trial": False, "industry": "Home & Garden", "logo": {"url": ""},
         "is_price_entered_with_tax": False, "store_id": s.store_id, "default_channel_id": 1,
         "default_site_id": 1000, "active_comparison_modules": [],
         "features": {"stencil_enabled": True, "sitewidehttps_enabled": True, "facebook_catalog_id": "",

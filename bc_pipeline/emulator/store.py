@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ RESOURCES = (
     "customers", "customer_addresses", "customer_attribute_values", "subscribers", "orders", "order_products",
     "order_shipping_addresses", "order_coupons", "products", "variants", "categories", "brands", "order_statuses",
 )
+GENERATED_CACHE = 5000  # generated records kept per resource
 ALL_CUSTOMER_INCLUDES = {"addresses", "attributes", "formfields", "storecredit"}
 ALL_PRODUCT_INCLUDES = {"variants", "custom_fields", "options", "images"}
 
@@ -54,6 +56,9 @@ class Store:
             "brands": indexes.simple(cfg.brands),
         }
         self.overrides: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in self.tables}
+        # Generated records depend only on (seed, id) and columns that mutations replace with overrides, so
+        # a bounded LRU of them is always valid. Callers must treat returned records as read-only.
+        self._generated: dict[str, OrderedDict[int, dict[str, Any]]] = {n: OrderedDict() for n in self.tables}
         self._cache: dict[str, tuple[int, Any]] = {}
         self._last_now = 0
         self.webhook_dir: Path | None = cfg.emit_webhooks_to
@@ -77,7 +82,16 @@ class Store:
                 patched = dict(patched)
                 patched["variants"] = [v for v in (self.full("variants", x) for x in self.variant_ids(rid)) if v]
             return patched
-        return GENERATORS[resource](self, rid)
+        cache = self._generated[resource]
+        record = cache.get(rid)
+        if record is None:
+            record = GENERATORS[resource](self, rid)
+            cache[rid] = record
+            if len(cache) > GENERATED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(rid)
+        return record
 
     def first_variant(self, pid: int) -> int:
         t = self.tables["products"]

@@ -57,6 +57,11 @@ class Table:
         value = self._cols[name][i]
         return value.item() if hasattr(value, "item") else value
 
+    def values(self, i: int, *names: str) -> tuple:
+        """Several cells of one row as Python values."""
+        cols = self._cols
+        return tuple(cols[n][i].item() for n in names)
+
     def set(self, name: str, i: int, value) -> None:
         self._cols[name][i] = value
         self.version += 1
