@@ -25,14 +25,7 @@ class _Stopped(Exception):
 def run_tasks(tasks: list[Task], workers: int) -> Iterator[Any]:
     if not tasks:
         return
-    if workers <= 1 or len(tasks) == 1:
-        # In the caller's thread: no pool needed, and errors surface with their own traceback.
-        items: list[Any] = []
-        for task in tasks:
-            task(items.append)
-            yield from items
-            items.clear()
-        return
+    workers = max(1, workers)
     out: queue.Queue = queue.Queue(maxsize=max(4, 2 * workers))
     stop = threading.Event()
 

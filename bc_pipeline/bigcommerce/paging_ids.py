@@ -1,6 +1,6 @@
 """Fetching named records in bulk (`fetch_pages(..., ids=[...])`), for webhooks and completion.
 
-v3 streams: `id:in` in batches of 250. v2 orders have no `id:in`: ids are grouped into min_id/max_id
+v3 streams: `id:in` in batches of 250, each paged the stream's own way. v2 orders have no `id:in`: ids are grouped into min_id/max_id
 ranges spanning fewer than 250 ids (one request each, unrequested ids in the range dropped). Order products
 are a sub-resource: one listing of /v2/orders/{id}/products per order (an order that is gone gives nothing).
 """
@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bc_pipeline.bigcommerce.errors import ApiRequestError
-from bc_pipeline.bigcommerce.paging_styles import Page
-from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, batches, id_ranges
+from bc_pipeline.bigcommerce.paging_styles import Page, page_shard
+from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, batches, id_ranges
 from bc_pipeline.bigcommerce.streams import Stream
 
 
@@ -28,10 +28,13 @@ def id_tasks(client: Any, stream: Stream, ids: Iterable[int], base: dict[str, An
 
 
 def _id_in_task(client: Any, stream: Stream, chunk: list[int], base: dict[str, Any]):
+    # Paged the stream's own way: a batch can span several pages (products with include=options are
+    # served 10 per page, whatever the limit).
     def task(emit) -> None:
         query = {**base, "id:in": ",".join(map(str, chunk))}
-        body = client.get_json(stream.path, query) or {}
-        emit(Page(stream.name, list(body.get("data") or []), query, "ids", last=True))
+        for page in page_shard(client, stream, Shard(), query):
+            page.shard = "ids"
+            emit(page)
     return task
 
 
