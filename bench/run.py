@@ -12,6 +12,7 @@ Requests are counted by the emulator. Results go to bench/results/latest.json an
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -106,7 +107,8 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
 
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) -> dict:
     shape = sizes.shape_for(sizes.parse_size(label))
-    entry: dict = {"size": label, "shape": asdict(shape), "bc_pipeline": {}, "peers": {}}
+    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "shape": asdict(shape),
+                   "bc_pipeline": {}, "peers": {}}
     peer_raw: dict[str, dict[str, PeerRun]] = {}
     modes = [UNCONSTRAINED] + ([] if args.skip_constrained else [CONSTRAINED])
     with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
@@ -155,6 +157,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the sizes of the existing latest.json that this run does not measure")
     return p.parse_args(argv)
 
 
@@ -176,8 +180,14 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": [],
         "notes": [],
     }
+    kept: list[dict] = []
+    previous = args.out / "latest.json"
+    if args.merge and previous.exists():
+        kept = [s for s in json.loads(previous.read_text()).get("sizes", []) if s["size"] not in labels]
     for label in labels:
-        results["sizes"].append(run_size(label, args, peers))
+        done = [run_size(label, args, peers)]
+        results["sizes"] = sorted(kept + [s for s in results["sizes"] if s["size"] != label] + done,
+                                  key=lambda s: sizes.parse_size(s["size"]))
         json_path, md_path = report.write_results(results, args.out)
         log(f"wrote {json_path} and {md_path}")
     return 0

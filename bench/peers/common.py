@@ -7,6 +7,7 @@ the peer's own stdout messages, so "records" means what the peer emitted, not wh
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ class Invocation:
 @dataclass
 class PeerRun:
     peer: str
-    status: str = "complete"  # complete | timed out | failed: ... | not run: ...
+    status: str = "complete"  # complete, or what did not finish (see overall_status)
     wall_s: float = 0.0
     cpu_s: float = 0.0
     peak_rss_mb: float = 0.0
@@ -68,6 +69,8 @@ def run_invocations(
                *inv.args]
         clear_log()
         run = run_measured(cmd, time_limit_s=share, on_stdout_line=_line_counter(inv, counts))
+        if run.timed_out:
+            time.sleep(1.5)  # requests in flight when it was killed are logged when their latency ends
         served = read_log()
         by_endpoint.update(served.get("by_endpoint", {}))
         result.requests += served.get("requests", 0)
@@ -83,11 +86,22 @@ def run_invocations(
                                    "requests": served.get("requests", 0), "error": last_error})
         log(f"[{peer}] {inv.label}: {status} in {run.wall_s:.1f}s, {served.get('requests', 0)} requests "
             f"{last_error}".rstrip())
-        if status != "complete" and result.status == "complete":
-            result.status = "timed out" if status == "timed out" else f"failed ({inv.label}): {last_error}"
+    result.status = overall_status(result.invocations)
     result.records = {kind: counts.get(kind, 0) for kind in KINDS}
     result.requests_by_endpoint = dict(by_endpoint.most_common())
     return result
+
+
+def overall_status(invocations: list[dict]) -> str:
+    """'complete', or each unfinished process: 'orders timed out; customers failed: HTTPError 404'."""
+    parts = []
+    for inv in invocations:
+        if inv["status"] == "complete":
+            continue
+        label = "" if len(invocations) == 1 else inv["label"] + " "
+        error = f": {inv['error']}" if inv.get("error") else ""
+        parts.append(f"{label}{inv['status']}{error}")
+    return "; ".join(parts) or "complete"
 
 
 def _line_counter(inv: Invocation, counts: Counter) -> Callable[[str], None]:
