@@ -12,8 +12,10 @@ import duckdb
 import pytest
 import yaml
 
+from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import DEFAULT_MAPPING_PATH, load_mapping
 from bc_pipeline.mapping.rebuild import rebuild_all, rebuild_entity
+from bc_pipeline.mapping.statuses import DEFAULT_BY_ID, DEFAULT_CANONICAL
 from bc_pipeline_tests.mapping_support import STATUS_LINES, insert, raw_database, write_mapping
 
 NOW = "2024-05-01 10:00:00+00"
@@ -181,3 +183,20 @@ def test_a_failed_rebuild_leaves_the_previous_table(conn: duckdb.DuckDBPyConnect
         rebuild_entity(conn, load_mapping(write_mapping(tmp_path, bad)), "customers")
     assert "email" in columns_of(conn, "customers")
     assert conn.execute("SELECT count(*) FROM mapped.customers").fetchone() == (2,)
+
+
+def test_attributes_by_name_need_the_definitions(conn: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    text = "entities:\n  customers:\n    columns:\n      id: id\n      tier: attributes[\"Loyalty tier\"]\n"
+    mapping = load_mapping(write_mapping(tmp_path, text))
+    with pytest.raises(MappingError, match="customers.columns.tier: customer attribute 'Loyalty tier' is not defined"):
+        rebuild_entity(conn, mapping, "customers")
+    conn.execute("CREATE TABLE bigcommerce.customer_attributes (id BIGINT, name VARCHAR, _deleted_at TIMESTAMPTZ)")
+    conn.execute("INSERT INTO bigcommerce.customer_attributes VALUES (2, 'Loyalty tier', NULL)")
+    rebuild_entity(conn, mapping, "customers")
+    assert conn.execute("SELECT id, tier FROM mapped.customers ORDER BY id").fetchall() == [(1, "Gold"), (2, None)]
+
+
+def test_the_default_file_and_suggest_share_the_default_lifecycle() -> None:
+    statuses = load_mapping().file.order_statuses
+    assert statuses is not None
+    assert statuses.by_id == DEFAULT_BY_ID and statuses.canonical == list(DEFAULT_CANONICAL)
