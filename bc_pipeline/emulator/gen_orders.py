@@ -164,8 +164,8 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         refunded = total_inc
     elif status == 14 and items:
         it = items[0]
-        it["is_refunded"], it["quantity_refunded"], it["refund_amount"] = True, it["quantity"], it["total_inc_tax"]
-        refunded = sum(made[0][1])
+        refunded = min(sum(made[0][1]), _round_cents(total_inc // 2))  # partial: less than the total
+        it["is_refunded"], it["quantity_refunded"], it["refund_amount"] = True, it["quantity"], money(refunded)
     street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
     items_total = sum(it["quantity"] for it in items)
     items_shipped = sum(it["quantity_shipped"] for it in items)

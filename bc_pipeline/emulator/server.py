@@ -69,12 +69,21 @@ class Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        status = 0
+        self._pending_log = (method, parts.path, query, t0, started)
         try:
-            status = self._serve(emu, method, parts.path, query, body)
+            self._serve(emu, method, parts.path, query, body)
         finally:
-            emu._request_log_sink.add(RequestLogEntry(method, parts.path, query, status,
-                                                round((time.perf_counter() - t0) * 1000, 3), started))
+            self._log(0)  # no-op unless nothing was sent (reset, or an error escaped)
+
+    def _log(self, status: int) -> None:
+        """Log the request once, before its response is written, so a client that has read the
+        response always finds it in the log."""
+        pending, self._pending_log = getattr(self, "_pending_log", None), None
+        if pending is None:
+            return
+        method, path, query, t0, started = pending
+        self.server.emulator._request_log_sink.add(
+            RequestLogEntry(method, path, query, status, round((time.perf_counter() - t0) * 1000, 3), started))
 
     def _serve(self, emu: Emulator, method: str, path: str, query: dict[str, str], body: bytes) -> int:
         cfg = emu.config
@@ -103,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(403, ApiError(403, FORBIDDEN, {} if version == "v3" else None).body(version), headers)
         fault = faults.pick(cfg)
         if fault in ("reset",):
+            self._log(0)
             faults.reset(self)
             return 0
         if fault in ("500", "502", "503"):
@@ -121,6 +131,7 @@ class Handler(BaseHTTPRequestHandler):
     def _send(self, status: int, body: Any, headers: dict[str, str], truncate: bool = False) -> int:
         payload = b"" if body is None or status == 204 else json.dumps(body, ensure_ascii=False,
                                                                        separators=(",", ":")).encode()
+        self._log(status)
         try:
             self.send_response(status)
             for name, value in headers.items():
