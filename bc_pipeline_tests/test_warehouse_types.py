@@ -97,3 +97,16 @@ def test_unknown_fields_land_in_extra(conn):
     assert len(rows) == len(statuses) and rows[0]["order"] == 0
     assert rows[0]["_extra"] == '{"brand_new_field":{"a":[1,2]}}'
     assert all(r["_extra"] is None for r in rows[1:])
+
+
+def test_create_all_is_idempotent_and_adds_new_contract_columns(conn):
+    conn.execute("CREATE SCHEMA bigcommerce")
+    conn.execute("CREATE TABLE bigcommerce.brands (id BIGINT PRIMARY KEY, name VARCHAR)")
+    conn.execute("INSERT INTO bigcommerce.brands VALUES (1, 'Kept')")
+    Warehouse(conn)
+    from bc_pipeline.warehouse.schema import create_all
+
+    create_all(conn)
+    cols = [r[0] for r in conn.execute("DESCRIBE bigcommerce.brands").fetchall()]
+    assert cols[:2] == ["id", "name"] and set(cols) == {c.name for c in TABLES["brands"].columns}
+    assert conn.execute("SELECT id, name, _extra FROM bigcommerce.brands").fetchall() == [(1, "Kept", None)]

@@ -1,7 +1,7 @@
 """Staging: a batch of rows becomes a typed temporary table in DuckDB.
 
 Python only lifts each contract column out of the row dicts as text (JSON columns as JSON text; v3 numbers
-via repr, so 10.5 stays 10.5) and hands DuckDB one pandas DataFrame; DuckDB does the typing in one vectorized
+via repr, so 10.5 stays 10.5) and hands DuckDB the columns as numpy arrays; DuckDB does the typing in one vectorized
 SELECT (exact DECIMAL from text, RFC 2822 and ISO 8601 instants to UTC, "" to NULL). A value that does not fit
 its column's type is not lost: the column is NULL and the original value is kept in `_extra`.
 """
@@ -16,7 +16,6 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
@@ -146,9 +145,8 @@ def stage(
             selects.append(f"CAST({alias}_raw AS VARCHAR) AS {alias}")
     selects.append("CAST(? AS TIMESTAMPTZ) AS _synced_at")
     selects.append(f"list_filter([{', '.join(checks) or 'NULL'}], lambda x: x IS NOT NULL) AS _bad")
-    frame = pd.DataFrame(data, copy=False)
     view = f"{name}_df"
-    conn.register(view, frame)
+    conn.register(view, data)  # DuckDB scans the dict of numpy arrays directly
     try:
         run(conn, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(selects)} FROM {view}", [synced_at])
     finally:
