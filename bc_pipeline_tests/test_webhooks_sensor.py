@@ -1,0 +1,148 @@
+"""The webhook sensor and job in Dagster: ticks evaluated with build_sensor_context on a real (ephemeral)
+instance, and the run each tick asks for executed with its own run config and tags, against an emulated store
+over HTTP and a DuckDB file. The instance then knows the run, so the next tick sees how it ended."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+import requests
+
+from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, webhook_events, webhook_inbox, webhook_job
+from bc_pipeline.webhooks import batching
+from bc_pipeline.webhooks.receiver import DEFAULT_SECRET_HEADER, WebhookReceiver
+from bc_pipeline_tests.webhooks_support import backfill, drop, rows, tree
+
+
+@pytest.fixture
+def setup(make_emulator, tmp_path: Path, monkeypatch):
+    emu = make_emulator(customers=20, orders=30, products=10)
+    db = tmp_path / "wh.duckdb"
+    backfill(emu, db)
+    root = tmp_path / "webhooks"
+    monkeypatch.setenv("BC_WEBHOOK_DIR", str(root))
+    emu.emit_webhooks_to(root / "inbox")
+    yield emu, db, root, dg.DagsterInstance.ephemeral()
+
+
+def _job(emu, db: Path, token: str | None = None) -> dg.JobDefinition:
+    resources = {
+        "bigcommerce": BigCommerceResource(store_hash=emu.store_hash, access_token=token or emu.access_token,
+                                           api_url=emu.api_url, max_workers=2),
+        "warehouse": WarehouseResource(database=str(db)),
+    }
+    defs = dg.Definitions(assets=[webhook_events], jobs=[webhook_job], sensors=[webhook_inbox], resources=resources)
+    return defs.resolve_job_def(JOB_NAME)
+
+
+def _tick(instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
+    return webhook_inbox(dg.build_sensor_context(instance=instance, cursor=cursor))
+
+
+def _run(job: dg.JobDefinition, instance, request: dg.RunRequest) -> dg.ExecuteInProcessResult:
+    return job.execute_in_process(run_config=request.run_config, instance=instance, tags=request.tags,
+                                  raise_on_error=False)
+
+
+def test_sensor_requests_one_run_for_emulator_files_and_the_run_applies_them(setup) -> None:
+    emu, db, root, instance = setup
+    assert _tick(instance, None).skip_reason is not None  # nothing waiting
+    customer = emu.store.records("customers")[0]["id"]
+    emu.store.update("customers", customer, first_name="Sensed")
+    emu.store.create("subscribers", email="new@example.com")
+
+    first = _tick(instance, None)
+    (request,) = first.run_requests
+    names = request.run_config["ops"][OP_NAME]["config"]["files"]
+    assert sorted(names) == sorted(p.split("/")[-1] for p in tree(root))
+    assert _tick(instance, first.cursor).run_requests == []  # not asked twice while it waits
+
+    result = _run(_job(emu, db), instance, request)
+
+    assert result.success
+    assert rows(db, "SELECT first_name FROM bigcommerce.customers WHERE id = ?", [customer]) == [("Sensed",)]
+    assert rows(db, "SELECT count(*) FROM bigcommerce.subscribers WHERE email = 'new@example.com'") == [(1,)]
+    assert all(p.startswith("processed/") for p in tree(root))
+    metadata = result.asset_materializations_for_node(OP_NAME)[0].metadata
+    assert metadata["files_applied"].value == 2
+    assert metadata["records_refetched"].value == {"customers": 1, "subscribers": 1}
+    after = _tick(instance, first.cursor)
+    assert after.run_requests == [] and json.loads(after.cursor)["inflight"] == []
+
+
+def test_quarantine_in_a_sensor_run_while_good_files_apply(setup) -> None:
+    emu, db, root, instance = setup
+    order = emu.store.records("orders")[0]["id"]
+    emu.store.update("orders", order, staff_notes="good file")
+    drop(root / "inbox", "garbage.json", "<<not json>>")
+    drop(root / "inbox", "huge.json", "[" + " " * (2 * 1024 * 1024) + "]")
+    (request,) = _tick(instance, None).run_requests
+
+    result = _run(_job(emu, db), instance, request)
+
+    assert result.success
+    assert rows(db, "SELECT staff_notes FROM bigcommerce.orders WHERE id = ?", [order]) == [("good file",)]
+    assert "quarantine/garbage.json.reason" in tree(root) and "quarantine/huge.json.reason" in tree(root)
+    assert "too large" in (root / "quarantine" / "huge.json.reason").read_text()
+    assert result.asset_materializations_for_node(OP_NAME)[0].metadata["files_quarantined"].value == 2
+
+
+def test_a_redropped_file_gets_a_new_run_key_and_is_applied_again(setup) -> None:
+    emu, db, root, instance = setup
+    customer = emu.store.records("customers")[1]["id"]
+    emu.store.update("customers", customer, first_name="One")
+    first = _tick(instance, None)
+    job = _job(emu, db)
+    assert _run(job, instance, first.run_requests[0]).success
+    (processed,) = tree(root)
+    emu.emit_webhooks_to(None)
+    emu.store.update("customers", customer, first_name="Two")
+    shutil.copy(root / processed, root / "inbox" / Path(processed).name)
+
+    second = _tick(instance, first.cursor)
+    (request,) = second.run_requests
+    assert request.run_key != first.run_requests[0].run_key
+    assert _run(job, instance, request).success
+    assert rows(db, "SELECT first_name FROM bigcommerce.customers WHERE id = ?", [customer]) == [("Two",)]
+
+
+def test_a_failed_run_leaves_its_files_and_the_sensor_retries_them_once(setup, monkeypatch) -> None:
+    emu, db, root, instance = setup
+    order = emu.store.records("orders")[1]["id"]
+    emu.store.update("orders", order, staff_notes="after retry")
+    emu.add_token("no-orders", scopes=["store_v2_customers_read_only"])
+    first = _tick(instance, None)
+    failed = _run(_job(emu, db, token="no-orders"), instance, first.run_requests[0])
+    assert not failed.success
+    assert [p.split("/")[0] for p in tree(root)] == ["inbox"]  # nothing moved
+    assert _tick(instance, first.cursor).run_requests == []  # a failed batch waits RETRY_AFTER_S
+
+    monkeypatch.setattr(batching, "RETRY_AFTER_S", 0.0)
+    retry = _tick(instance, first.cursor)
+    (request,) = retry.run_requests
+    assert request.run_key != first.run_requests[0].run_key
+    assert _run(_job(emu, db), instance, request).success
+    assert rows(db, "SELECT staff_notes FROM bigcommerce.orders WHERE id = ?", [order]) == [("after retry",)]
+    assert [p.split("/")[0] for p in tree(root)] == ["processed"]  # one file, applied once
+    assert _tick(instance, retry.cursor).run_requests == []
+
+
+def test_receiver_files_are_picked_up_by_the_sensor(setup) -> None:
+    emu, db, root, instance = setup
+    emu.emit_webhooks_to(None)
+    order = emu.store.create("orders", customer_message="via receiver")
+    body = json.dumps({"scope": "store/cart/converted", "store_id": "1", "hash": "abc", "created_at": 1,
+                       "data": {"type": "cart", "id": "d30016e2", "orderId": order}})
+    with WebhookReceiver(root, "a-receiver-secret-123456") as receiver:
+        response = requests.post(receiver.url, data=body, timeout=10,
+                                 headers={DEFAULT_SECRET_HEADER: "a-receiver-secret-123456"})
+    assert response.status_code == 200
+
+    (request,) = _tick(instance, None).run_requests
+    assert _run(_job(emu, db), instance, request).success
+    assert rows(db, "SELECT customer_message FROM bigcommerce.orders WHERE id = ?", [order]) == [("via receiver",)]
