@@ -35,11 +35,11 @@ def _option_values(pid: int, n_var: int, k: int) -> list[dict[str, Any]]:
 def variant(store: Store, vid: int) -> dict[str, Any]:
     vt = store.tables["variants"]
     i = vt.pos(vid)
-    pid, k = int(vt.col("product_id")[i]), int(vt.col("k")[i])
+    pid, k = vt.get("product_id", i), vt.get("k", i)
     pt = store.tables["products"]
     j = pt.pos(pid)
-    price = int(pt.col("price")[j]) + k * 10000 if j is not None else 100000
-    n_var = int(pt.col("n_var")[j]) if j is not None else 1
+    price = pt.get("price", j) + k * 10000 if j is not None else 100000
+    n_var = pt.get("n_var", j) if j is not None else 1
     rnd = rng_for(store.seed, "variant", vid)
     return {
         "id": vid, "product_id": pid, "sku": f"SKU-{pid}-{vid}", "sku_id": None if n_var <= 1 else 1000 + vid,
@@ -73,10 +73,10 @@ def product_full(store: Store, pid: int) -> dict[str, Any]:
     t = store.tables["products"]
     i = t.pos(pid)
     rnd = rng_for(store.seed, "product", pid)
-    price = int(t.col("price")[i])
-    n_var = int(t.col("n_var")[i])
-    modified = int(t.col("modified")[i])
-    name = str(t.col("name")[i])
+    price = t.get("price", i)
+    n_var = t.get("n_var", i)
+    modified = t.get("modified", i)
+    name = t.get("name", i)
     variants = [variant(store, vid) for vid in store.variant_ids(pid)]
     n_cat = store.tables["categories"].n
     cats = sorted({1 + rnd.randrange(n_cat) for _ in range(rnd.randrange(1, 3))}) if n_cat else []
@@ -94,18 +94,18 @@ def product_full(store: Store, pid: int) -> dict[str, Any]:
         "weight": rnd.randrange(1, 20), "width": 0, "depth": 0, "height": 0,
         "price": money_num(price), "cost_price": money_num(price * 6 // 10), "retail_price": 0,
         "sale_price": 0, "map_price": 0, "tax_class_id": 0, "product_tax_code": "",
-        "calculated_price": money_num(price), "categories": cats, "brand_id": int(t.col("brand")[i]),
+        "calculated_price": money_num(price), "categories": cats, "brand_id": t.get("brand", i),
         "option_set_id": None if n_var <= 1 else 10 + pid % 7, "option_set_display": "right",
         "inventory_level": rnd.randrange(0, 500), "inventory_warning_level": 0,
         "inventory_tracking": "none" if n_var <= 1 else "variant", "reviews_rating_sum": 0,
         "reviews_count": 0, "total_sold": rnd.randrange(0, 300), "fixed_cost_shipping_price": 0,
-        "is_free_shipping": rnd.random() < 0.1, "is_visible": bool(t.col("visible")[i]),
+        "is_free_shipping": rnd.random() < 0.1, "is_visible": t.get("visible", i),
         "is_featured": rnd.random() < 0.05, "related_products": [-1], "warranty": "", "bin_picking_number": "",
         "layout_file": "product.html", "upc": "", "mpn": "", "gtin": "", "search_keywords": "",
         "availability": "available", "availability_description": "", "gift_wrapping_options_type": "any",
         "gift_wrapping_options_list": [], "sort_order": 0, "condition": "New", "is_condition_shown": False,
         "order_quantity_minimum": 0, "order_quantity_maximum": 0, "page_title": "", "meta_keywords": [],
-        "meta_description": "", "date_created": iso_offset(int(t.col("created")[i])),
+        "meta_description": "", "date_created": iso_offset(t.get("created", i)),
         "date_modified": iso_offset(modified), "view_count": rnd.randrange(0, 1000),
         "preorder_release_date": None, "preorder_message": "", "is_preorder_only": False,
         "is_price_hidden": False, "price_hidden_label": "",

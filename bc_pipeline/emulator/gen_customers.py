@@ -32,8 +32,8 @@ def person(store: Store, cid: int) -> tuple[str, str, str, str]:
     i = t.pos(cid)
     if i is None:
         return "Guest", "Shopper", f"guest{cid}@example.com", ""
-    first = vocab.FIRST_NAMES[int(t.col("first")[i])]
-    last = vocab.LAST_NAMES[int(t.col("last")[i])]
+    first_i, last_i = t.values(i, "first", "last")
+    first, last = vocab.FIRST_NAMES[first_i], vocab.LAST_NAMES[last_i]
     return first, last, f"{slug(first)}.{slug(last)}{cid}@example.com", f"555-{cid % 1000:03d}-{cid % 9973:04d}"
 
 
@@ -64,8 +64,7 @@ def address(store: Store, cid: int, k: int, first: str, last: str) -> dict[str, 
 def customer_full(store: Store, cid: int) -> dict[str, Any]:
     t = store.tables["customers"]
     i = t.pos(cid)
-    created, modified = int(t.col("created")[i]), int(t.col("modified")[i])
-    n_addr, n_attr = int(t.col("n_addr")[i]), int(t.col("n_attr")[i])
+    created, modified, n_addr, n_attr = t.values(i, "created", "modified", "n_addr", "n_attr")
     first, last, email, phone = person(store, cid)
     rnd = rng_for(store.seed, "customer", cid)
     addresses = [address(store, cid, k, first, last) for k in range(1, n_addr + 1)]

@@ -54,13 +54,12 @@ class Table:
 
     def get(self, name: str, i: int):
         """One cell as a Python value."""
-        value = self._cols[name][i]
-        return value.item() if hasattr(value, "item") else value
+        return self._cols[name].item(i)
 
     def values(self, i: int, *names: str) -> tuple:
         """Several cells of one row as Python values."""
         cols = self._cols
-        return tuple(cols[n][i].item() for n in names)
+        return tuple(cols[n].item(i) for n in names)
 
     def set(self, name: str, i: int, value) -> None:
         self._cols[name][i] = value

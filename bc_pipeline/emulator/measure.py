@@ -1,0 +1,64 @@
+"""Measure the emulator: store build time, peak RSS, and server-side time to answer 250-record pages.
+
+    python -m bc_pipeline.emulator.measure --orders 1000000 --customers 100000 --products 20000
+
+Page times are the emulator's own (request log latency: parse, generate, serialise), median of `--repeat`
+cold pages (each page is a different one, so the generated-record cache does not help).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import resource
+import statistics
+import time
+
+from bc_pipeline.emulator import Emulator, EmulatorConfig
+
+PATHS = (
+    ("orders", "/v2/orders?limit=250&page={page}"),
+    ("orders+consignments", "/v2/orders?limit=250&page={page}&include=consignments.line_items"
+                            "&consignment_structure=object"),
+    ("orders by date_modified", "/v2/orders?limit=250&page={page}&sort=date_modified:asc"
+                                "&min_date_modified=2022-01-01T00:00:00Z"),
+    ("customers+includes", "/v3/customers?limit=250&page={page}&include=addresses,attributes,formfields,storecredit"),
+    ("products+variants", "/v3/catalog/products?limit=250&page={page}&include=variants,custom_fields,images"),
+    ("variants", "/v3/catalog/variants?limit=250&page={page}"),
+    ("subscribers", "/v3/customers/subscribers?limit=250&page={page}"),
+)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rss0 = peak_rss_mb()
+    started = time.perf_counter()
+    emu = Emulator(EmulatorConfig(orders=args.orders, customers=args.customers, products=args.products, quota=None))
+    built = time.perf_counter() - started
+    print(f"store: {args.orders} orders, {args.customers} customers, {args.products} products")
+    print(f"build: {built:.2f} s; peak RSS {peak_rss_mb():.0f} MB (was {rss0:.0f} MB before building)")
+    with emu:
+        conn = http.client.HTTPConnection("127.0.0.1", emu.port)
+        headers = {"X-Auth-Token": emu.access_token, "Accept": "application/json"}
+        for name, template in PATHS:
+            for page in range(1, args.repeat + 1):
+                conn.request("GET", f"/stores/{emu.store_hash}" + template.format(page=page), headers=headers)
+                body = conn.getresponse().read()
+            times = [e.latency_ms for e in emu.request_log[-args.repeat:]]
+            print(f"{name:26s} median {statistics.median(times):7.1f} ms  max {max(times):7.1f} ms  "
+                  f"({len(body) // 1024} KB/page)")
+        conn.close()
+    print(f"peak RSS after serving: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
