@@ -124,3 +124,24 @@ def test_a_refused_mapping_file_fails_the_definitions_load(
     finally:
         settings_module.settings.cache_clear()
         mapped_module.current_mapping.cache_clear()
+
+
+def test_the_code_version_follows_meaning_not_comments(tmp_path: Path) -> None:
+    base = DEFAULT_MAPPING_PATH.read_text()
+    versions = {}
+    for name, text in {
+        "same": base,
+        "comment": base.replace("# bc_pipeline's default mapping", "# our mapping, edited"),
+        "reordered": base.replace("      first_name: first_name\n      last_name: last_name\n",
+                                  "      last_name: last_name\n      first_name: first_name\n", 1),
+        "status": base.replace("    12: on_hold ", "    12: paid    "),
+    }.items():  # fmt: skip
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text)
+        versions[name] = load_mapping(path)
+    same = versions["same"]
+    assert versions["comment"].code_version("orders") == same.code_version("orders")
+    assert versions["reordered"].code_version("customers") != same.code_version("customers")
+    assert versions["reordered"].code_version("orders") == same.code_version("orders")
+    assert versions["status"].code_version("orders") != same.code_version("orders")
+    assert versions["status"].code_version("customers") == same.code_version("customers")

@@ -41,8 +41,11 @@ class Mapping:
 
     def code_version(self, entity: str) -> str:
         """A hash of what decides this entity's mapped table: its section (and the status mapping for orders)."""
-        parts = {"compiler": COMPILER_VERSION, "entity": entity,
-                 "spec": self.file.entities[entity].model_dump(mode="json")}  # fmt: skip
+        spec = self.file.entities[entity]
+        # Columns as a list: their order is the mapped table's column order, so it is part of the version.
+        columns = [[target, column.model_dump(mode="json")] for target, column in spec.columns.items()]
+        parts: dict[str, object] = {"compiler": COMPILER_VERSION, "entity": entity,
+                                    "keep_unmapped": spec.keep_unmapped, "columns": columns}  # fmt: skip
         if entity == "orders" and self.file.order_statuses is not None:
             parts["statuses"] = self.file.order_statuses.model_dump(mode="json")
         digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
