@@ -6,8 +6,8 @@ The order is what makes a batch safe to fail and to repeat:
 2. plan: de-duplicate, and group the records named into id sets per stream (plan.py);
 3. refetch each stream's ids in bulk through the sync engine (`apply_ids`: id:in / v2 id ranges, merged in
    transactions); ids the store no longer returns join the deletes;
-4. mark deleted records' rows `_deleted_at` (their child rows too: a deleted product's variants, a
-   deleted customer's addresses), never dropping a row;
+4. mark deleted records' rows `_deleted_at` (Warehouse.mark_deleted: their child rows too, a deleted
+   product's variants, a deleted customer's addresses), in one transaction, never dropping a row;
 5. only then move the applied files to processed/<UTC date>/.
 If step 3 or 4 fails, the run raises and every applied file is still in inbox/: the next run does it all
 again, which is harmless because a refetch merges the store's current state and marking is idempotent.
@@ -20,23 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import duckdb
-
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.sync.deletes import mark_missing
 from bc_pipeline.sync.engine import Connect, apply_ids
+from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.plan import DEFAULT_MAX_BYTES, Event, Plan, RejectedFile, plan_events, read_events
 
 log = logging.getLogger(__name__)
-
-# Rows that go with a deleted record: (child table, its column holding the parent's id).
-DELETE_CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
-    "customers": (("customer_addresses", "customer_id"),),
-    "products": (("variants", "product_id"),),
-}
-
 
 class WebhookApplyError(RuntimeError):
     """Refetching failed; the batch's files stay in the inbox for the next run."""
@@ -52,7 +43,7 @@ class ApplyReport:
     refetched: dict[str, int] = field(default_factory=dict)  # stream -> records the store returned
     requests: int = 0
     missing: dict[str, list[int]] = field(default_factory=dict)  # stream -> ids the store no longer has
-    deleted_rows: dict[str, int] = field(default_factory=dict)  # table -> rows newly marked deleted
+    deleted_rows: dict[str, int] = field(default_factory=dict)  # table -> rows newly marked (children not counted)
 
     def summary(self) -> str:
         return (
@@ -98,8 +89,10 @@ def apply_batch(
             deletes.setdefault(stream, set()).update(result.missing_ids)
     if deletes:
         with connect() as conn:
+            warehouse = Warehouse(conn)
             for stream, ids in sorted(deletes.items()):
-                _mark_deleted(conn, stream, ids, at, report)
+                table = STREAMS[stream].tables[0]
+                report.deleted_rows[table] = warehouse.mark_deleted(table, ids, at)
     for name in readable:  # after the data is committed, never before
         inbox.mark_processed(name, at)
         report.applied.append(name)
@@ -124,11 +117,3 @@ def _read(inbox: Inbox, names: list[str], max_bytes: int, report: ApplyReport) -
         readable.append(name)
     return events, readable
 
-
-def _mark_deleted(conn: duckdb.DuckDBPyConnection, stream: str, ids: set[int], at: datetime,
-                  report: ApplyReport) -> None:
-    table = STREAMS[stream].tables[0]
-    marks = [(table, "id"), *DELETE_CHILDREN.get(stream, ())]
-    for target, column in marks:
-        count = mark_missing(conn, target, (), at, parent=(column, ids))  # nothing seen: all of them are gone
-        report.deleted_rows[target] = report.deleted_rows.get(target, 0) + count
