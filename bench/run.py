@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -107,7 +108,8 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
 
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) -> dict:
     shape = sizes.shape_for(sizes.parse_size(label))
-    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "shape": asdict(shape),
+    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": _load(),
+                   "shape": asdict(shape),
                    "bc_pipeline": {}, "peers": {}}
     peer_raw: dict[str, dict[str, PeerRun]] = {}
     modes = [UNCONSTRAINED] + ([] if args.skip_constrained else [CONSTRAINED])
@@ -144,7 +146,15 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) ->
                     if bc_full.get("status") == "complete" and bc_full["wall_s"]:
                         view["ratio_to_bc_pipeline"] = round(peer_wall / bc_full["wall_s"], 1)
                     entry["peers"].setdefault(name, {})[mode] = view
+    entry["load_avg_1m_end"] = _load()
     return entry
+
+
+def _load() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -68,6 +68,7 @@ def run_invocations(
         cmd = [str(python), str(LAUNCHER), "--to", api_url, *(launcher_args or []), "--script", inv.script, "--",
                *inv.args]
         clear_log()
+        before = Counter(counts)
         run = run_measured(cmd, time_limit_s=share, on_stdout_line=_line_counter(inv, counts))
         if run.timed_out:
             time.sleep(1.5)  # requests in flight when it was killed are logged when their latency ends
@@ -82,8 +83,10 @@ def run_invocations(
         result.peak_rss_mb = max(result.peak_rss_mb, run.peak_rss_mb)
         status = "timed out" if run.timed_out else ("complete" if run.returncode == 0 else "failed")
         last_error = _last_error(run.stderr_tail) if status == "failed" else ""
+        emitted = {k: counts.get(k, 0) - before.get(k, 0) for k in KINDS if counts.get(k, 0) - before.get(k, 0)}
         result.invocations.append({"label": inv.label, "status": status, "wall_s": round(run.wall_s, 2),
-                                   "requests": served.get("requests", 0), "error": last_error})
+                                   "cpu_s": round(run.cpu_user_s + run.cpu_sys_s, 2),
+                                   "requests": served.get("requests", 0), "records": emitted, "error": last_error})
         log(f"[{peer}] {inv.label}: {status} in {run.wall_s:.1f}s, {served.get('requests', 0)} requests "
             f"{last_error}".rstrip())
     result.status = overall_status(result.invocations)
