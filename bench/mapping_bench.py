@@ -101,6 +101,10 @@ def main() -> None:
         took = time.perf_counter() - started
         print(f"{label}: mapped.orders rebuilt, {result.row_count:,} rows in {took:.2f} s")
     conn.close()
+    if args.db is None:  # a temporary file: remove it (a 1M-order database is several hundred MB)
+        for leftover in (db, db.with_name(db.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        db.parent.rmdir()
 
 
 if __name__ == "__main__":
