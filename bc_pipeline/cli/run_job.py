@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -29,27 +30,32 @@ def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
     return error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name or "error"
 
 
+def _month_key(day: str) -> str:
+    """The monthly partition holding a YYYY-MM-DD day."""
+    return date.fromisoformat(day).replace(day=1).isoformat()
+
+
 def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) -> Outcome:
     from bc_pipeline.definitions import defs
-    from bc_pipeline.defs.partitions import daily_modified
+    from bc_pipeline.defs.partitions import monthly_modified
 
     job = defs().resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
     tags = {"bc/trigger": "cli"}
     partition_key = None
+    op_config: dict = {"mode": "auto"}
     if from_date:
-        last = daily_modified.get_last_partition_key()
+        last = monthly_modified.get_last_partition_key()
         tags.update({
-            "dagster/asset_partition_range_start": from_date,
-            "dagster/asset_partition_range_end": to_date or last,
+            "dagster/asset_partition_range_start": _month_key(from_date),
+            "dagster/asset_partition_range_end": _month_key(to_date) if to_date else last,
         })
-        mode = "window"
+        op_config = {"mode": "window", "from_date": from_date, "to_date": to_date}
     else:
-        partition_key = daily_modified.get_last_partition_key()
-        mode = "auto"
+        partition_key = monthly_modified.get_last_partition_key()
     run_config = {
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-        "ops": {"bigcommerce_dated_streams": {"config": {"mode": mode}}},
+        "ops": {"bigcommerce_dated_streams": {"config": op_config}},
     }
     result = job.execute_in_process(
         instance=instance, partition_key=partition_key, tags=tags, run_config=run_config, raise_on_error=False

@@ -5,7 +5,7 @@ a new deployment should not start calling a store's API before someone decides i
 import dagster as dg
 
 from bc_pipeline.defs.jobs import sync_job
-from bc_pipeline.defs.partitions import daily_modified
+from bc_pipeline.defs.partitions import monthly_modified
 from bc_pipeline.defs.settings import settings
 
 
@@ -18,7 +18,7 @@ from bc_pipeline.defs.settings import settings
     description="Incremental sync of every stream since its high-water mark, then the mapped tables.",
 )
 def incremental_sync(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    partition_key = daily_modified.get_last_partition_key(current_time=context.scheduled_execution_time)
+    partition_key = monthly_modified.get_last_partition_key(current_time=context.scheduled_execution_time)
     return dg.RunRequest(
         partition_key=partition_key,
         tags={"bc/trigger": "schedule"},

@@ -44,7 +44,7 @@ def plan_window(
         since = bulk_start if high_water_mark is None else max(bulk_start, high_water_mark - lookback)
         return Window(since=since, until=store_now, incremental=True, moves_high_water_mark=True)
     until = min(partition_end, store_now)
-    since = min(partition_start, until)
+    since = min(max(partition_start, bulk_start), until)
     covered_to = bulk_start if high_water_mark is None else high_water_mark
     contiguous = since <= covered_to
     return Window(since=since, until=until, incremental=False, moves_high_water_mark=contiguous)
