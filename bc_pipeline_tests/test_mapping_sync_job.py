@@ -33,11 +33,11 @@ def test_the_sync_job_rebuilds_the_mapped_tables(
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BC_MAPPING_FILE", raising=False)
     from bc_pipeline.definitions import defs
-    from bc_pipeline.defs.partitions import daily_modified
+    from bc_pipeline.defs.partitions import monthly_modified
 
     job = defs().resolve_job_def("bigcommerce_sync")
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), partition_key=daily_modified.get_last_partition_key()
+        instance=dg.DagsterInstance.ephemeral(), partition_key=monthly_modified.get_last_partition_key()
     )
     assert result.success
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]

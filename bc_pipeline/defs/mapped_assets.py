@@ -18,7 +18,7 @@ from bc_pipeline.mapping.compile import PARENTS
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.rebuild import RebuildResult, rebuild_entity
 
-# eager, minus "no upstream partition missing": the raw parents are daily-partitioned and old days may
+# eager, minus "no upstream partition missing": the raw parents are time-partitioned and old partitions may
 # never be materialized one by one (the incremental sync only writes the latest), which would block forever.
 MAPPED_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
