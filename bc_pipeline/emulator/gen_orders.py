@@ -52,6 +52,33 @@ ITEM_TEMPLATE: dict[str, Any] = {
 }
 
 
+_MONEY_CACHE: dict[tuple[int, int, int], dict[str, str]] = {}
+
+
+def _tax(price: int, rate: int) -> int:
+    return _round_cents(price * rate // 10000)
+
+
+def _item_money(price: int, rate: int, qty: int) -> dict[str, str]:
+    """The money fields of a line item; cached, since prices, rates and quantities repeat a lot."""
+    key = (price, rate, qty)
+    found = _MONEY_CACHE.get(key)
+    if found is None:
+        tax = _tax(price, rate)
+        cost = money(_round_cents(price * 6 // 10))
+        found = {
+            "base_price": money(price), "price_ex_tax": money(price), "price_inc_tax": money(price + tax),
+            "price_tax": money(tax), "base_total": money(price * qty), "total_ex_tax": money(price * qty),
+            "total_inc_tax": money((price + tax) * qty), "total_tax": money(tax * qty),
+            "base_cost_price": cost, "cost_price_inc_tax": cost, "cost_price_ex_tax": cost,
+            "discounted_total_inc_tax": money((price + tax) * qty),
+        }
+        if len(_MONEY_CACHE) > 200_000:
+            _MONEY_CACHE.clear()
+        _MONEY_CACHE[key] = found
+    return found
+
+
 def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -> dict[str, Any]:
     products = store.tables["products"]
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
@@ -63,18 +90,13 @@ def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -
         name, price, n_var, brand, first_var = "Custom Item", 100000, 1, 0, 0
     variant_id = first_var + rnd.randrange(n_var) if i is not None else 0
     qty = rnd.choice((1, 1, 1, 2, 3))
-    tax = _round_cents(price * rate // 10000)
-    cost = money(_round_cents(price * 6 // 10))
     item_id = oid * 1000 + k
     item = dict(ITEM_TEMPLATE)
+    item.update(_item_money(price, rate, qty))
     item.update({
         "id": item_id, "order_id": oid, "product_id": pid, "variant_id": variant_id,
         "order_address_id": address_id, "name": name, "name_customer": name, "name_merchant": name,
-        "sku": f"SKU-{pid}-{variant_id}", "base_price": money(price), "price_ex_tax": money(price),
-        "price_inc_tax": money(price + tax), "price_tax": money(tax), "base_total": money(price * qty),
-        "total_ex_tax": money(price * qty), "total_inc_tax": money((price + tax) * qty),
-        "total_tax": money(tax * qty), "quantity": qty, "base_cost_price": cost, "cost_price_inc_tax": cost,
-        "cost_price_ex_tax": cost, "discounted_total_inc_tax": money((price + tax) * qty),
+        "sku": f"SKU-{pid}-{variant_id}", "quantity": qty,
         "applied_discounts": [], "product_options": [], "configurable_fields": [],
     })
     if brand:
@@ -87,7 +109,7 @@ def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -
             "display_value": vocab.COLORS[(variant_id - first_var) % len(vocab.COLORS)],
             "display_value_customer": "", "display_value_merchant": "", "value": str(variant_id),
             "type": "Swatch", "name": "Colors", "display_style": ""}]
-    return item, (price * qty, tax * qty)
+    return item, (price * qty, _tax(price, rate) * qty)
 
 
 def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, rate: int) -> dict[str, Any]:
