@@ -1,8 +1,9 @@
 """Run paging tasks on a thread pool and yield their pages as they complete.
 
-Each task is a function that produces pages by calling `emit(page)`. Pages go through a bounded queue
-(memory stays flat), the first failure stops the other tasks and is raised to the consumer, and closing
-the consumer's generator early stops the workers too.
+Each task is `task(emit, pool)`: it produces pages by calling `emit(page)`, and may hand part of its work
+to an idle worker with `pool.spawn(task)` (`pool.idle()` says whether one is free). Pages go through a
+bounded queue (memory stays flat), the first failure stops the other tasks and is raised to the consumer,
+and closing the consumer's generator early stops the workers too.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-Emit = Callable[[Any], None]
-Task = Callable[[Emit], None]
 _DONE = object()
 
 
@@ -22,52 +21,72 @@ class _Stopped(Exception):
     """Raised inside a worker when the consumer has gone away or another task failed."""
 
 
-def run_tasks(tasks: list[Task], workers: int) -> Iterator[Any]:
-    if not tasks:
-        return
-    workers = max(1, workers)
-    out: queue.Queue = queue.Queue(maxsize=max(4, 2 * workers))
-    stop = threading.Event()
+class Pool:
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self.out: queue.Queue = queue.Queue(maxsize=max(4, 2 * self.workers))
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+        self._running = 0
+        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bc-page")
 
-    def emit(item: Any) -> None:
+    def idle(self) -> bool:
+        with self._lock:
+            return self._running < self.workers and not self.stop.is_set()
+
+    def spawn(self, task: Callable[[Callable[[Any], None], Pool], None]) -> None:
+        with self._lock:
+            self._running += 1
+        self._executor.submit(self._run, task)
+
+    def emit(self, item: Any) -> None:
         while True:
-            if stop.is_set():
+            if self.stop.is_set():
                 raise _Stopped
             try:
-                out.put(item, timeout=0.2)
+                self.out.put(item, timeout=0.2)
                 return
             except queue.Full:
                 continue
 
-    def run(task: Task) -> None:
+    def _run(self, task: Callable[[Callable[[Any], None], Pool], None]) -> None:
         try:
-            task(emit)
+            task(self.emit, self)
         except _Stopped:
             pass
         except BaseException as exc:  # handed to the consumer
-            stop.set()
-            out.put(exc)
+            self.stop.set()
+            self.out.put(exc)
             return
-        out.put(_DONE)
+        self.out.put(_DONE)
 
-    pool = ThreadPoolExecutor(max_workers=min(workers, len(tasks)), thread_name_prefix="bc-page")
-    try:
-        for task in tasks:
-            pool.submit(run, task)
-        running = len(tasks)
-        while running:
-            item = out.get()
-            if item is _DONE:
-                running -= 1
-            elif isinstance(item, BaseException):
-                raise item
-            else:
-                yield item
-    finally:
-        stop.set()
-        while True:  # unblock workers stuck on a full queue
-            try:
-                out.get_nowait()
-            except queue.Empty:
-                break
-        pool.shutdown(wait=True, cancel_futures=True)
+    def results(self) -> Iterator[Any]:
+        try:
+            while True:
+                item = self.out.get()
+                if item is _DONE:
+                    with self._lock:
+                        self._running -= 1
+                        if self._running == 0:
+                            return
+                elif isinstance(item, BaseException):
+                    raise item
+                else:
+                    yield item
+        finally:
+            self.stop.set()
+            while True:  # unblock workers stuck on a full queue
+                try:
+                    self.out.get_nowait()
+                except queue.Empty:
+                    break
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def run_tasks(tasks: list, workers: int) -> Iterator[Any]:
+    if not tasks:
+        return
+    pool = Pool(workers)
+    for task in tasks:
+        pool.spawn(task)
+    yield from pool.results()

@@ -4,8 +4,10 @@
 
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
 /v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
-one per worker the quota allows (shards.py). Each shard costs at most one partial page, so a listing takes
-at most ceil(n/250) + shards + 3 requests. Shards are disjoint on whole seconds and `until` is fixed (one
+one per worker the quota allows (shards.py). Equal time spans hold unequal record counts, so a keyset shard
+hands the later half of its range to an idle worker while at least two pages remain (at most `workers`
+splits). Each shard or split costs at most one partial page, so a listing takes at most
+ceil(n/250) + 2 x workers + 3 requests (store clock, count, catch-up slice). Shards are disjoint on whole seconds and `until` is fixed (one
 second before the store's clock when not given), so a record modified during the sync moves past `until`
 and leaves every shard instead of moving between them. When a given `until` reaches the store's present,
 records modified during the listing can move from one shard to another; the slice from the start of the
@@ -22,6 +24,7 @@ order products per order.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -108,9 +111,10 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     after_id = first.records[-1]["id"] if reuse and first.records else None
     anchor = since or earliest([parse_api_date(r.get("date_modified")) for r in first.records])
     shards = _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)
-    tasks = [_task(client, stream, s, base, after_id) for s in shards]
+    splits = _SplitBudget(workers if reuse and anchor is not None else 0)
+    tasks = [_task(client, stream, s, base, after_id, splits, anchor) for s in shards]
     yield from run_tasks(tasks, workers)
-    if live_from is not None and len(shards) > 1:
+    if live_from is not None and (len(shards) > 1 or splits.used):
         # The window reaches the present: a record modified during the listing kept a date inside it and
         # may have moved from a shard not yet past it to one already past it. It now sits in
         # [live_from, until]; read that slice once more (one shard, so nothing can move across it).
@@ -125,10 +129,59 @@ def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: in
     return time_shards(whole.date_min, anchor, whole.date_max, count)
 
 
-def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after_id: Any):
-    def task(emit) -> None:
-        for page in page_shard(client, stream, shard, base, after_id=after_id):
-            emit(page)
+class _SplitBudget:
+    """How many more times running keyset shards may be split (each split can cost one partial page)."""
+
+    def __init__(self, allowed: int) -> None:
+        self.left, self.used = allowed, 0
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.left <= 0:
+                return False
+            self.left, self.used = self.left - 1, self.used + 1
+            return True
+
+
+def _halves(shard: Shard, anchor: datetime) -> tuple[Shard, Shard] | None:
+    lo = shard.date_min or anchor
+    if shard.date_max is None or (shard.date_max - lo).total_seconds() < 2:
+        return None
+    mid = lo + timedelta(seconds=int((shard.date_max - lo).total_seconds()) // 2)
+    return Shard(shard.date_min, mid - timedelta(seconds=1)), Shard(mid, shard.date_max)
+
+
+def _worth_splitting(page: Page) -> bool:
+    """At least two more pages follow in this shard (v3 says how many remain; v2 only that the page was full)."""
+    if page.total is not None:
+        return page.total - len(page.records) > 2 * (page.per_page or PAGE_LIMIT)
+    return len(page.records) >= PAGE_LIMIT
+
+
+def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after_id: Any,
+          splits: _SplitBudget, anchor: datetime | None):
+    """Page one shard; when a worker is idle, hand the later half of the shard's time range to it.
+    Both halves continue after the last id read, which covered the whole range, so nothing is lost."""
+    def task(emit, pool) -> None:
+        current, after = shard, after_id
+        while True:
+            pages = page_shard(client, stream, current, base, after_id=after)
+            for page in pages:
+                emit(page)
+                if page.last:
+                    return
+                if not page.records:  # e.g. a page-number page emptied by deletions: read on
+                    continue
+                after = page.records[-1]["id"]
+                halves = _halves(current, anchor) if anchor is not None else None
+                if halves and _worth_splitting(page) and pool.idle() and splits.take():
+                    current = halves[0]
+                    pool.spawn(_task(client, stream, halves[1], base, after, splits, anchor))
+                    pages.close()
+                    break
+            else:
+                return
     return task
 
 

@@ -30,7 +30,7 @@ def id_tasks(client: Any, stream: Stream, ids: Iterable[int], base: dict[str, An
 def _id_in_task(client: Any, stream: Stream, chunk: list[int], base: dict[str, Any]):
     # Paged the stream's own way: a batch can span several pages (products with include=options are
     # served 10 per page, whatever the limit).
-    def task(emit) -> None:
+    def task(emit, pool=None) -> None:
         query = {**base, "id:in": ",".join(map(str, chunk))}
         for page in page_shard(client, stream, Shard(), query):
             page.shard = "ids"
@@ -41,7 +41,7 @@ def _id_in_task(client: Any, stream: Stream, chunk: list[int], base: dict[str, A
 def _range_task(client: Any, stream: Stream, lo: int, hi: int, wanted: list[int], base: dict[str, Any]):
     want = set(wanted)
 
-    def task(emit) -> None:
+    def task(emit, pool=None) -> None:
         query = {**base, "min_id": lo, "max_id": hi, "limit": PAGE_LIMIT}
         records = client.get_json(stream.path, query) or []
         emit(Page(stream.name, [r for r in records if r.get("id") in want], query, "ids", last=True))
@@ -49,7 +49,7 @@ def _range_task(client: Any, stream: Stream, lo: int, hi: int, wanted: list[int]
 
 
 def _parent_task(client: Any, stream: Stream, parents: list[int], base: dict[str, Any]):
-    def task(emit) -> None:
+    def task(emit, pool=None) -> None:
         for parent in parents:
             path = stream.path.format(id=parent)
             number = 1
