@@ -106,6 +106,7 @@ class BigCommerceClient:
                 if response is None:
                     self.stats.add(requests=1 + self.max_retries - used, retries=self.max_retries - used)
                     raise self._transport_error(exc, what) from None
+                response.close()
                 used += 1
                 self._count(response, b"", truncated=True)
                 self._backoff_or_give_up(used, what, f"{response.status_code} with a truncated body")
