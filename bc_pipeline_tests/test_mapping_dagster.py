@@ -145,3 +145,27 @@ def test_the_code_version_follows_meaning_not_comments(tmp_path: Path) -> None:
     assert versions["reordered"].code_version("orders") == same.code_version("orders")
     assert versions["status"].code_version("orders") != same.code_version("orders")
     assert versions["status"].code_version("customers") == same.code_version("customers")
+
+
+def test_a_raw_partition_update_requests_the_mapped_asset() -> None:
+    """Plain eager() would wait for every raw partition to exist; the mapped assets' condition does not."""
+    months = dg.MonthlyPartitionsDefinition(start_date="2020-01-01", end_offset=1)
+
+    @dg.asset(key=["bigcommerce", "orders"], partitions_def=months)
+    def raw() -> None:
+        return None
+
+    @dg.asset(key=["mapped", "orders"], deps=[raw], automation_condition=mapped_module.MAPPED_AUTOMATION)
+    def mapped() -> None:
+        return None
+
+    @dg.asset(key=["mapped", "plain_eager"], deps=[raw], automation_condition=dg.AutomationCondition.eager())
+    def plain() -> None:
+        return None
+
+    instance = dg.DagsterInstance.ephemeral()
+    first = dg.evaluate_automation_conditions(defs=[raw, mapped, plain], instance=instance)
+    dg.materialize([raw], instance=instance, partition_key=months.get_last_partition_key())
+    after = dg.evaluate_automation_conditions(defs=[raw, mapped, plain], instance=instance, cursor=first.cursor)
+    assert after.get_num_requested(mapped.key) == 1
+    assert after.get_num_requested(plain.key) == 0
