@@ -108,3 +108,22 @@ def test_background_writer_changes_records_while_serving(tmp_path):
         after = {o["id"]: o["date_modified"] for o in emu.store.records("orders")}
     assert len(list(tmp_path.glob("*.json"))) >= 10
     assert any(after.get(oid) != stamp for oid, stamp in before.items()) or len(after) > len(before)
+
+
+def test_naive_page_number_paging_is_caught_when_data_moves(emulator, session):
+    """Page 1 by date_modified, then a record from page 1 changes (moves to the end), then page 2: the
+    first record of the old page 2 slides onto page 1 and is skipped, and the moved record comes twice."""
+    params = {"sort": "date_modified:asc", "limit": 20}
+    first = session.get(bc_url(emulator, "/v2/orders"), params={**params, "page": 1}).json()
+    old_second = session.get(bc_url(emulator, "/v2/orders"), params={**params, "page": 2}).json()
+    emulator.store.update("orders", first[0]["id"], staff_notes="moved")
+    seen = [o["id"] for o in first]
+    page = 2
+    while True:
+        r = session.get(bc_url(emulator, "/v2/orders"), params={**params, "page": page})
+        if r.status_code == 204:
+            break
+        seen += [o["id"] for o in r.json()]
+        page += 1
+    assert old_second[0]["id"] not in seen  # skipped
+    assert seen.count(first[0]["id"]) == 2  # duplicated
