@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 from pathlib import Path
@@ -77,3 +78,16 @@ def test_needs_a_secret_and_binds_localhost_by_default(tmp_path: Path) -> None:
         WebhookReceiver(tmp_path, "")
     with WebhookReceiver(tmp_path, SECRET) as r:
         assert r.server_address[0] == "127.0.0.1"
+
+
+def test_refuses_a_body_without_a_length(receiver: WebhookReceiver, tmp_path: Path) -> None:
+    host, port = receiver.server_address[:2]
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    conn.putrequest("POST", "/webhooks")
+    conn.putheader(DEFAULT_SECRET_HEADER, SECRET)
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    conn.send(b"2\r\n{}\r\n0\r\n\r\n")
+    assert conn.getresponse().status == 411
+    conn.close()
+    assert Inbox(tmp_path).list() == []

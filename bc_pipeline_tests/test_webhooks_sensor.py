@@ -4,6 +4,7 @@ over HTTP and a DuckDB file. The instance then knows the run, so the next tick s
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -146,3 +147,30 @@ def test_receiver_files_are_picked_up_by_the_sensor(setup) -> None:
     (request,) = _tick(instance, None).run_requests
     assert _run(_job(emu, db), instance, request).success
     assert rows(db, "SELECT customer_message FROM bigcommerce.orders WHERE id = ?", [order]) == [("via receiver",)]
+
+
+def test_a_tick_only_lists_files(tmp_path: Path, monkeypatch) -> None:
+    """No file is opened and DuckDB is never touched during a tick, whatever the inbox holds."""
+    root = tmp_path / "webhooks"
+    monkeypatch.setenv("BC_WEBHOOK_DIR", str(root))
+    drop(root / "inbox", "a.json", "{not even json")
+    drop(root / "inbox", ".b.json.tmp", "half-written")
+
+    instance = dg.DagsterInstance.ephemeral()
+    real_open = io.open
+
+    def guarded_open(file, *args, **kwargs):
+        if str(root) in str(file):
+            raise AssertionError(f"the sensor opened {file}")
+        return real_open(file, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the sensor connected to DuckDB")
+
+    monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr("io.open", guarded_open)
+    monkeypatch.setattr("duckdb.connect", refuse)
+    result = _tick(instance, None)
+    (request,) = result.run_requests
+    assert request.run_config["ops"][OP_NAME]["config"] == {"webhook_dir": str(root.resolve()), "files": ["a.json"]}
+    assert request.tags["bc/webhook_batch"] == request.run_key
