@@ -113,3 +113,16 @@ def test_request_descriptions_drop_secret_looking_parameters():
 
     text = describe_request("GET", "/v3/customers", {"limit": 1, "access_token": "s3cret", "id:in": "1,2"})
     assert text == "GET /v3/customers?limit=1&id:in=1,2"
+
+
+def test_a_shard_that_gives_up_fails_the_whole_listing():
+    cfg = EmulatorConfig(seed=5, customers=5, orders=2000, products=2, quota=None)
+    with Emulator(cfg) as emu:
+        with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token, max_retries=1,
+                               backoff_factor=0.01) as client:
+            pages = fetch_pages(client, STREAMS["orders"])
+            first = next(pages)  # planning and the first page succeed
+            emu.config.fault_rate, emu.config.fault_kinds = 1.0, ("503",)
+            with pytest.raises(ApiUnavailableError) as err:
+                list(pages)
+    assert first.records and "503" in str(err.value) and "/v2/orders" in str(err.value)
