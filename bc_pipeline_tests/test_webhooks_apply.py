@@ -188,3 +188,25 @@ def test_duplicates_and_ndjson_cost_one_request(store) -> None:
     assert (report.plan.events, report.plan.duplicates, report.plan.refetch) == (5, 2, {"orders": {order}})
     assert len(emu.request_log) == 1
     assert rows(db, "SELECT staff_notes FROM bigcommerce.orders WHERE id = ?", [order]) == [("once",)]
+
+
+def test_a_file_another_run_moved_first_is_not_an_error(store) -> None:
+    emu, db, root = store
+    emu.store.update("customers", emu.store.records("customers")[6]["id"], first_name="Raced")
+    emu.store.update("customers", emu.store.records("customers")[7]["id"], first_name="Raced")
+    first, second = sorted(p.name for p in (root / "inbox").iterdir())
+
+    class RacedInbox(Inbox):
+        """Another run (e.g. `webhooks apply` beside the sensor) moves `first` just before this one does."""
+
+        def mark_processed(self, name, at=None):
+            if name == first:
+                Inbox.mark_processed(self, name, at)
+            return super().mark_processed(name, at)
+
+    with client_for(emu) as client:
+        report = apply_batch(client, connector(db), RacedInbox(root))
+
+    assert (report.applied, report.gone) == ([second], [first])
+    assert sorted(Path(p).name for p in tree(root)) == [first, second]
+    assert all(p.startswith("processed/") for p in tree(root))

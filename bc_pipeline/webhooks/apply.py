@@ -94,7 +94,11 @@ def apply_batch(
                 table = STREAMS[stream].tables[0]
                 report.deleted_rows[table] = warehouse.mark_deleted(table, ids, at)
     for name in readable:  # after the data is committed, never before
-        inbox.mark_processed(name, at)
+        try:
+            inbox.mark_processed(name, at)
+        except FileNotFoundError:  # a concurrent run (`webhooks apply` beside the sensor) moved it first
+            report.gone.append(name)
+            continue
         report.applied.append(name)
     log.info("webhooks: %s", report.summary())
     return report
@@ -107,7 +111,11 @@ def _read(inbox: Inbox, names: list[str], max_bytes: int, report: ApplyReport) -
         try:
             events.extend(read_events(inbox.path(name), max_bytes))
         except RejectedFile as exc:
-            inbox.quarantine(name, str(exc))
+            try:
+                inbox.quarantine(name, str(exc))
+            except FileNotFoundError:
+                report.gone.append(name)
+                continue
             report.quarantined[name] = str(exc)
             log.warning("webhooks: quarantined %s: %s", name, exc)
             continue
