@@ -134,6 +134,30 @@ def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, 
     }, (base, tax)
 
 
+ORDER_TEMPLATE: dict[str, Any] = {  # every order field in the served order; constants filled in
+    "id": None, "customer_id": None, "date_created": None, "date_modified": None, "date_shipped": None,
+    "status_id": None, "status": None, "custom_status": None, "subtotal_ex_tax": None,
+    "subtotal_inc_tax": None, "subtotal_tax": None, "base_shipping_cost": None, "shipping_cost_ex_tax": None,
+    "shipping_cost_inc_tax": None, "shipping_cost_tax": None, "shipping_cost_tax_class_id": 2,
+    "base_handling_cost": ZERO, "handling_cost_ex_tax": ZERO, "handling_cost_inc_tax": ZERO,
+    "handling_cost_tax": ZERO, "handling_cost_tax_class_id": 2, "base_wrapping_cost": ZERO,
+    "wrapping_cost_ex_tax": ZERO, "wrapping_cost_inc_tax": ZERO, "wrapping_cost_tax": ZERO,
+    "wrapping_cost_tax_class_id": 3, "total_ex_tax": None, "total_inc_tax": None, "total_tax": None,
+    "is_tax_inclusive_pricing": False, "items_total": None, "items_shipped": None, "payment_method": None,
+    "payment_provider_id": "", "payment_status": None, "refunded_amount": None, "order_is_digital": False,
+    "store_credit_amount": ZERO, "gift_certificate_amount": ZERO, "ip_address": None, "ip_address_v6": "",
+    "geoip_country": None, "geoip_country_iso2": None, "currency_id": None, "currency_code": None,
+    "currency_exchange_rate": "1.0000000000", "default_currency_id": None, "default_currency_code": None,
+    "store_default_currency_code": "USD", "store_default_to_transactional_exchange_rate": None,
+    "staff_notes": None, "customer_message": None, "discount_amount": None, "coupon_discount": None,
+    "shipping_address_count": None, "is_deleted": None, "ebay_order_id": "0", "cart_id": None,
+    "billing_address": None, "is_email_opt_in": None, "credit_card_type": None, "order_source": None,
+    "channel_id": 1, "external_source": None, "products": None, "shipping_addresses": None, "coupons": None,
+    "external_id": None, "external_merchant_id": None, "tax_provider_id": "BasicTaxProvider",
+    "customer_locale": None, "external_order_id": "", "_products": None, "_shipping": None, "_coupons": None,
+}
+
+
 def order_full(store: Store, oid: int) -> dict[str, Any]:
     t = store.tables["orders"]
     i = t.pos(oid)
@@ -192,43 +216,37 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     items_total = sum(it["quantity"] for it in items)
     items_shipped = sum(it["quantity_shipped"] for it in items)
     shipped_at = min(modified, created + rnd.randrange(3600, 86400 * 5))
-    order = {
+    order = dict(ORDER_TEMPLATE)
+    order.update({
         "id": oid, "customer_id": cust, "date_created": rfc2822(created), "date_modified": rfc2822(modified),
         "date_shipped": rfc2822(shipped_at) if items_shipped else "",
         "status_id": status, "status": statuses.NAMES[status], "custom_status": statuses.custom_label(status),
         "subtotal_ex_tax": money(sub_ex), "subtotal_inc_tax": money(sub_ex + sub_tax), "subtotal_tax": money(sub_tax),
         "base_shipping_cost": money(ship_ex), "shipping_cost_ex_tax": money(ship_ex),
         "shipping_cost_inc_tax": money(ship_ex + ship_tax), "shipping_cost_tax": money(ship_tax),
-        "shipping_cost_tax_class_id": 2, "base_handling_cost": ZERO, "handling_cost_ex_tax": ZERO,
-        "handling_cost_inc_tax": ZERO, "handling_cost_tax": ZERO, "handling_cost_tax_class_id": 2,
-        "base_wrapping_cost": ZERO, "wrapping_cost_ex_tax": ZERO, "wrapping_cost_inc_tax": ZERO,
-        "wrapping_cost_tax": ZERO, "wrapping_cost_tax_class_id": 3,
         "total_ex_tax": money(total_ex), "total_inc_tax": money(total_inc), "total_tax": money(total_tax),
-        "is_tax_inclusive_pricing": False, "items_total": items_total, "items_shipped": items_shipped,
-        "payment_method": rnd.choice(vocab.PAYMENT_METHODS), "payment_provider_id": "",
+        "items_total": items_total, "items_shipped": items_shipped,
+        "payment_method": rnd.choice(vocab.PAYMENT_METHODS),
         "payment_status": PAYMENT_STATUS.get(status, "captured"), "refunded_amount": money(refunded),
-        "order_is_digital": False, "store_credit_amount": ZERO, "gift_certificate_amount": ZERO,
-        "ip_address": f"192.0.2.{oid % 250 + 1}", "ip_address_v6": "", "geoip_country": country,
+        "ip_address": f"192.0.2.{oid % 250 + 1}", "geoip_country": country,
         "geoip_country_iso2": iso2, "currency_id": cur_id, "currency_code": cur_code,
-        "currency_exchange_rate": "1.0000000000", "default_currency_id": cur_id,
-        "default_currency_code": cur_code, "store_default_currency_code": "USD",
+        "default_currency_id": cur_id, "default_currency_code": cur_code,
         "store_default_to_transactional_exchange_rate": cur_rate,
         "staff_notes": rnd.choice(("", "", "Gift — handle with care", "VIP")),
         "customer_message": rnd.choice(("", "", "Bitte klingeln, merci !", "请放在门口")),
         "discount_amount": money(discount), "coupon_discount": money(discount),
-        "shipping_address_count": n_ship, "is_deleted": archived, "ebay_order_id": "0",
+        "shipping_address_count": n_ship, "is_deleted": archived,
         "cart_id": uuid_for(rnd),
         "billing_address": {
             "first_name": first, "last_name": last, "company": "", "street_1": street, "street_2": "",
             "city": city, "state": state, "zip": zip_code, "country": country, "country_iso2": iso2,
             "phone": phone, "email": email, "form_fields": []},
-        "is_email_opt_in": rnd.random() < 0.4, "credit_card_type": None,
-        "order_source": rnd.choice(vocab.ORDER_SOURCES), "channel_id": 1, "external_source": None,
+        "is_email_opt_in": rnd.random() < 0.4,
+        "order_source": rnd.choice(vocab.ORDER_SOURCES),
         "products": _link(store, f"/orders/{oid}/products"),
         "shipping_addresses": _link(store, f"/orders/{oid}/shippingaddresses"),
         "coupons": _link(store, f"/orders/{oid}/coupons"),
-        "external_id": None, "external_merchant_id": None, "tax_provider_id": "BasicTaxProvider",
-        "customer_locale": rnd.choice(vocab.LOCALES), "external_order_id": "",
+        "customer_locale": rnd.choice(vocab.LOCALES),
         "_products": items, "_shipping": ships, "_coupons": coupons,
-    }
+    })
     return order
