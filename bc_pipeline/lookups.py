@@ -5,7 +5,7 @@ categories, the products in a category, products by name, a product by id.
 The mapped tables' column names are the team's (the mapping file decides them), so each lookup finds the
 column it needs by its source (`email`, `customer_id`, `name`, ...). Rows come back as JSON-ready dicts:
 money as exact decimal strings, instants as ISO-8601 UTC, JSON columns parsed. Open the connection
-read-only (`duckdb.connect(path, read_only=True)`); nothing here writes."""
+read-only (`warehouse.connect.open_warehouse(path, read_only=True)`); nothing here writes."""
 
 from __future__ import annotations
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from bc_pipeline.defs.partitions import monthly_modified
 from bc_pipeline.defs.raw_assets import dated_streams
 from bc_pipeline.defs.reference_assets import reference_streams
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.warehouse.connect import warehouse_connection
 
 RAW_ASSETS = [dated_streams, reference_streams]
 
@@ -47,13 +47,13 @@ def run_sync(emu, db_path: Path, *, instance: dg.DagsterInstance | None = None, 
 
 def ids(db_path: Path, table: str, *, include_deleted: bool = False) -> list[int]:
     where = "" if include_deleted else " WHERE _deleted_at IS NULL"
-    with duckdb.connect(str(db_path), read_only=True) as conn:
+    with warehouse_connection(db_path, read_only=True) as conn:
         return [r[0] for r in conn.execute(f"SELECT id FROM bigcommerce.{table}{where} ORDER BY id").fetchall()]
 
 
 def table_fingerprint(db_path: Path, table: str) -> list[tuple]:
     """Every row of a table but the sync timestamp, in id order: equal fingerprints, equal data."""
-    with duckdb.connect(str(db_path), read_only=True) as conn:
+    with warehouse_connection(db_path, read_only=True) as conn:
         cols = [r[0] for r in conn.execute(f"DESCRIBE bigcommerce.{table}").fetchall() if r[0] != "_synced_at"]
         listed = ", ".join(f'CAST("{c}" AS VARCHAR)' for c in cols)
         return conn.execute(f"SELECT {listed} FROM bigcommerce.{table} ORDER BY id").fetchall()

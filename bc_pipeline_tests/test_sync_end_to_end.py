@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-import duckdb
 import pytest
 
 from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, run_sync, table_fingerprint
 
 LISTINGS = {  # emulator request path suffix -> resource whose records it lists
@@ -81,7 +81,7 @@ def test_full_sync_requests_stay_near_the_minimum(emu, synced):
 def test_money_lands_exactly_as_the_api_strings(emu, synced):
     db, _ = synced
     truth = {int(o["id"]): (o["total_inc_tax"], o["subtotal_ex_tax"]) for o in emu.store.records("orders")}
-    with duckdb.connect(str(db), read_only=True) as conn:
+    with warehouse_connection(db, read_only=True) as conn:
         rows = conn.execute("SELECT id, total_inc_tax, subtotal_ex_tax FROM bigcommerce.orders").fetchall()
     assert rows and all(isinstance(r[1], Decimal) for r in rows)
     for oid, total, subtotal in rows:
@@ -93,7 +93,7 @@ def test_instants_land_as_utc(emu, synced):
     from email.utils import parsedate_to_datetime
 
     truth = {int(o["id"]): parsedate_to_datetime(o["date_modified"]) for o in emu.store.records("orders")}
-    with duckdb.connect(str(db), read_only=True) as conn:
+    with warehouse_connection(db, read_only=True) as conn:
         conn.execute("SET TimeZone = 'UTC'")
         rows = conn.execute("SELECT id, date_modified FROM bigcommerce.orders").fetchall()
     assert all(r[1] == truth[r[0]] for r in rows)
@@ -131,7 +131,7 @@ def test_a_record_updated_twice_lands_with_its_newest_values(emu, synced):
     emu.store.update("orders", order_id, staff_notes="second note")
     emu.store.update("customers", customer_id, notes="second")
     run_sync(emu, db)
-    with duckdb.connect(str(db), read_only=True) as conn:
+    with warehouse_connection(db, read_only=True) as conn:
         note = conn.execute("SELECT staff_notes FROM bigcommerce.orders WHERE id = ?", [order_id]).fetchone()[0]
         cnote = conn.execute("SELECT notes FROM bigcommerce.customers WHERE id = ?", [customer_id]).fetchone()[0]
     assert (note, cnote) == ("second note", "second")

@@ -18,6 +18,7 @@ from bc_pipeline import lookups
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.suggest import suggest_mapping
+from bc_pipeline.warehouse.connect import open_warehouse
 
 _DB = click.option(
     "--db",
@@ -45,7 +46,7 @@ def read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             f"no DuckDB file at {db_path}; run `bc-pipeline sync` first (or pass --db)"
         )
     try:
-        conn = duckdb.connect(str(db_path), read_only=True)
+        conn = open_warehouse(db_path, read_only=True)
     except duckdb.Error as exc:
         raise click.ClickException(f"cannot open {db_path} read-only: {exc}") from None
     try:

@@ -6,14 +6,13 @@ and the event log show the variable's name, never its value.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_duckdb import DuckDBResource
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.schema import create_all
 
 
@@ -29,13 +28,15 @@ class BigCommerceResource(dg.ConfigurableResource):
         return BigCommerceClient(self.api_url, self.store_hash, self.access_token, max_workers=self.max_workers)
 
 
-class WarehouseResource(DuckDBResource):
-    """The DuckDB file (BC_DUCKDB_PATH). Connecting creates the folder and the contracted tables."""
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB file (BC_DUCKDB_PATH), attached as catalog `warehouse` (see warehouse/connect.py).
+    Connecting creates the folder and the contracted tables."""
+
+    database: str
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with super().get_connection() as conn:
+        with warehouse_connection(self.database) as conn:
             create_all(conn)
             yield conn
 

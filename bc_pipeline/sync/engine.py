@@ -108,7 +108,8 @@ class _Writer:
     def _tick(self, report: StreamReport, *, force: bool = False) -> None:
         now = time.monotonic()
         report.seconds = now - report.started
-        if self.progress and (force or now - self.last_progress.get(report.stream, 0.0) >= PROGRESS_EVERY_S):
+        last = self.last_progress.get(report.stream, report.started)
+        if self.progress and (force or now - last >= PROGRESS_EVERY_S):
             self.last_progress[report.stream] = now
             self.progress(report)
 

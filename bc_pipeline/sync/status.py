@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.schema import TABLES
 
 
@@ -22,7 +21,7 @@ class StreamStatus:
 
 def read_status(db_path: Path) -> tuple[list[StreamStatus], dict[str, tuple[int, int]]]:
     """Stream states and (rows, rows marked deleted) per table, from a read-only connection."""
-    with duckdb.connect(str(db_path), read_only=True) as conn:
+    with warehouse_connection(db_path, read_only=True) as conn:
         states = [
             StreamStatus(*row)
             for row in conn.execute(
@@ -60,7 +59,7 @@ def format_status(status: tuple[list[StreamStatus], dict[str, tuple[int, int]]])
         error = f"{s.last_error} ({_ago(s.last_error_at, now)})" if s.last_error else ""
         lines.append(f"{s.stream:<16} {success:<22} {mark:<27} {behind:<12} {error}")
     lines.append("")
-    lines.append(f"{'table':<28} {'rows':>12} {'deleted':>9}")
+    lines.append(f"{'table':<37} {'rows':>12} {'deleted':>9}")
     for table, (total, deleted) in counts.items():
-        lines.append(f"bigcommerce.{table:<16} {total:>12,} {deleted:>9,}")
+        lines.append(f"{'bigcommerce.' + table:<37} {total:>12,} {deleted:>9,}")
     return "\n".join(lines)

@@ -1,0 +1,55 @@
+"""Opening the warehouse file: always attached under the catalog name `warehouse`.
+
+The default file is `data/bigcommerce.duckdb` and the contract's schema is `bigcommerce`; opened directly,
+DuckDB names the file's catalog `bigcommerce` too, and every `bigcommerce.orders` becomes an "ambiguous
+reference to catalog or schema". Attaching the file as `warehouse` (and `USE warehouse`) makes
+`bigcommerce.orders` and `mapped.orders` mean what they say, whatever the file is called. (Opened directly,
+the same tables are `bigcommerce.bigcommerce.orders`.)
+
+A file held by another process (DuckDB allows one writer) is retried with backoff for about 100 s, like
+dagster-duckdb's resource, before the lock error is raised.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+CATALOG = "warehouse"
+LOCK_RETRIES = 10
+
+
+def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = duckdb.connect(":memory:")
+    mode = " (READ_ONLY)" if read_only else ""
+    literal = str(path).replace("'", "''")
+    delay = 0.1
+    for attempt in range(LOCK_RETRIES + 1):
+        try:
+            conn.execute(f"ATTACH '{literal}' AS {CATALOG}{mode}")
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == LOCK_RETRIES:
+                conn.close()
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 20.0)
+    conn.execute(f"USE {CATALOG}")
+    conn.execute("SET TimeZone = 'UTC'")
+    return conn
+
+
+@contextmanager
+def warehouse_connection(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    conn = open_warehouse(path, read_only=read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
