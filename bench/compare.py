@@ -37,14 +37,21 @@ EMITS = {
 }
 
 
-def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date) -> dict:
-    """Projected wall time of a run cut by the time budget, by linear extrapolation per peer process.
+def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date,
+            scale_from: tuple[dict, dict[str, int]] | None = None) -> dict:
+    """Projected wall time of a run cut by the time budget, per peer process.
 
-    A cut process made some share of the requests and emitted some share of the records its complete run
-    needs; its progress is the larger share, and its projected time is elapsed / progress. Finished processes
-    count as measured; failed ones (e.g. an endpoint the emulator does not serve) are left out.
+    Preferred: `scale_from` = (the same peer's same-mode result on the smaller reference store, where it ran to
+    completion, and that store's truth): a cut process is projected as its complete time there x (requests it
+    needs here / requests it needed there). The stores are proportional, so this is linear scaling of a
+    measured run. Otherwise, linear extrapolation of this run: progress is the larger of (requests made /
+    needed) and (records emitted / the store's records for that stream), projected = elapsed / progress
+    (pessimistic for a process that spends its first minutes on a parent listing, like Airbyte's
+    order_products). Finished processes count as measured; failed ones (e.g. an endpoint the emulator does
+    not serve) are left out.
     """
     ref = {i["label"]: i for i in reference.invocations} if reference else {}
+    small = {i["label"]: i for i in scale_from[0].get("invocations", [])} if scale_from else {}
     total, needed_requests, detail = 0.0, 0, []
     for inv in run.invocations:
         label = inv["label"]
@@ -56,20 +63,31 @@ def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
         if inv.get("status") != "timed out":
             total += inv["wall_s"]
             continue
+        base = small.get(label)
+        if base and base.get("status") == "complete" and scale_from is not None:
+            base_needed = modelled_requests(run.peer, label, scale_from[1], start, today)
+            projected = base["wall_s"] * req_needed / base_needed if base_needed else None
+            if projected is not None:
+                detail.append({"process": label, "method": "scaled from the reference store",
+                               "projected_s": round(projected, 1)})
+                total += projected
+                continue
         kinds = EMITS.get((run.peer, label), ())
         rec_needed = sum(truth[k] for k in kinds)
         rec_done = sum(inv.get("records", {}).get(k, 0) for k in kinds)
         progress = max(inv.get("requests", 0) / req_needed if req_needed else 0.0,
                        rec_done / rec_needed if rec_needed else 0.0)
         projected = inv["wall_s"] / progress if progress > 0 else None
-        detail.append({"process": label, "progress": round(progress, 4), "projected_s": projected and round(projected, 1)})
+        detail.append({"process": label, "method": "extrapolated from progress", "progress": round(progress, 4),
+                       "projected_s": projected and round(projected, 1)})
         if projected is None:
             return {"projected_requests": needed_requests, "projected_wall_s": None, "projection": detail}
         total += projected
     return {"projected_requests": needed_requests, "projected_wall_s": round(total, 1), "projection": detail}
 
 
-def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date) -> dict:
+def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date,
+            scale_from: tuple[dict, dict[str, int]] | None = None) -> dict:
     """The reportable view of one peer run (see module docstring)."""
     missing = {k: max(0, truth.get(TRUTH_KIND[k], 0) - run.records.get(k, 0)) for k in KINDS}
     sub = sum(n for ep, n in run.requests_by_endpoint.items() if ep.startswith("v2/orders/{id}/"))
@@ -92,7 +110,7 @@ def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
                 out["notes"].append(f"not measured: its customers stream would need about {needed:,} requests "
                                     "(one per day since the start date, 50 customers per page), not in its wall time")
     if any(inv.get("status") == "timed out" for inv in run.invocations):
-        out.update(project(run, truth, reference, start, today))
+        out.update(project(run, truth, reference, start, today, scale_from))
     if run.not_found:
         out["notes"] = [f"the emulator answered 404 to {n} request(s) for {ep}: records behind it are not "
                         "measurable here (missing for a reason outside the peer)" for ep, n in run.not_found.items()]

@@ -106,7 +106,10 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
                            launcher_args=launcher_args, log=log)
 
 
-def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) -> dict:
+def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], reference: dict | None,
+             is_reference: bool = False) -> dict:
+    """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
+    runs are projected by scaling `reference` (that store's entry) when there is one."""
     shape = sizes.shape_for(sizes.parse_size(label))
     entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": _load(),
                    "shape": asdict(shape),
@@ -137,10 +140,13 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv]) ->
                     if not env.ok:
                         entry["peers"][name] = env.reason
                         continue
-                    raw = peer_run(name, env, store, workdir, args.peer_time_limit, aliases)
+                    limit = args.peer_full_limit if is_reference else args.peer_time_limit
+                    raw = peer_run(name, env, store, workdir, limit, aliases)
                     peer_raw.setdefault(name, {})[mode] = raw
+                    base = (reference or {}).get("peers", {}).get(name)
+                    scale_from = (base[mode], reference["truth"]) if isinstance(base, dict) and mode in base else None
                     view = compare.analyse(raw, entry["truth"], peer_raw[name].get("unconstrained"),
-                                           date.fromisoformat(START_DATE), date.today())
+                                           date.fromisoformat(START_DATE), date.today(), scale_from)
                     bc_full = bc.get("full", {})
                     peer_wall = view.get("projected_wall_s") or view["wall_s"]
                     if bc_full.get("status") == "complete" and bc_full["wall_s"]:
@@ -163,6 +169,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--peers", default="singer,airbyte", help="comma-separated, or 'none'")
     p.add_argument("--peer-time-limit", type=float, default=120.0,
                    help="seconds per peer per mode (split evenly over its processes); cut runs are projected")
+    p.add_argument("--reference-size", default="500",
+                   help="a small store measured first, on which the peers run to completion; their cut runs on "
+                        "larger stores are projected by scaling it ('none' to skip)")
+    p.add_argument("--peer-full-limit", type=float, default=900.0,
+                   help="seconds per peer per mode on the reference store (split over its processes)")
     p.add_argument("--sync-time-limit", type=float, default=1800.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
     p.add_argument("--seed", type=int, default=42)
@@ -177,6 +188,13 @@ def main(argv: list[str] | None = None) -> int:
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     for label in labels:
         sizes.parse_size(label)  # fail fast on a bad size
+    labels.sort(key=sizes.parse_size)
+    ref_label = None if args.reference_size.strip().lower() == "none" else args.reference_size.strip()
+    if ref_label and args.peers.strip() != "none":
+        if sizes.parse_size(ref_label) < sizes.parse_size(labels[0]):
+            labels.insert(0, ref_label)
+        else:
+            ref_label = labels[0]  # the smallest size asked for is the reference
     names = [] if args.peers.strip() == "none" else [n.strip() for n in args.peers.split(",") if n.strip()]
     unknown = set(names) - set(PEER_MODULES)
     if unknown:
@@ -186,16 +204,26 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(REPO),
         "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
         "settings": {"start_date": START_DATE, "constrained": asdict(CONSTRAINED),
-                     "unconstrained": asdict(UNCONSTRAINED), "peer_time_limit_s": args.peer_time_limit},
+                     "unconstrained": asdict(UNCONSTRAINED), "peer_time_limit_s": args.peer_time_limit,
+                     "reference_size": args.reference_size, "peer_full_limit_s": args.peer_full_limit},
         "sizes": [],
         "notes": [],
     }
     kept: list[dict] = []
     previous = args.out / "latest.json"
     if args.merge and previous.exists():
-        kept = [s for s in json.loads(previous.read_text()).get("sizes", []) if s["size"] not in labels]
+        kept = json.loads(previous.read_text()).get("sizes", [])
+        if ref_label and any(s["size"] == ref_label and s.get("reference") for s in kept) and ref_label in labels:
+            labels.remove(ref_label)  # reuse the reference measured by an earlier run
+        kept = [s for s in kept if s["size"] not in labels]
+    reference = next((s for s in kept if s.get("reference") and s["size"] == ref_label), None)
     for label in labels:
-        done = [run_size(label, args, peers)]
+        is_ref = label == ref_label
+        entry = run_size(label, args, peers, None if is_ref else reference, is_reference=is_ref)
+        if is_ref:
+            entry["reference"] = True
+            reference = entry
+        done = [entry]
         results["sizes"] = sorted(kept + [s for s in results["sizes"] if s["size"] != label] + done,
                                   key=lambda s: sizes.parse_size(s["size"]))
         json_path, md_path = report.write_results(results, args.out)
