@@ -40,3 +40,15 @@ def test_batches_and_v2_ranges():
     assert [(lo, hi) for lo, hi, _ in ranges] == [(1, 250), (251, 251), (900, 900)]
     assert all(hi - lo < 250 for lo, hi, _ in ranges)
     assert sorted(i for _, _, w in ranges for i in w) == [1, 2, 249, 250, 251, 900]
+
+
+def test_id_set_drops_repeats_and_stays_small():
+    from bc_pipeline.bigcommerce.idset import IdSet
+
+    seen = IdSet()
+    assert [seen.add(i) for i in (5, 7, 5, 0, 10**6, 10**6, "a", "a")] == [True, True, False, True, True, False,
+                                                                            True, False]
+    dense = IdSet()
+    for i in range(1, 1_000_001):
+        dense.add(i)
+    assert dense.memory_bytes() < 200_000 and not dense.add(999_999)

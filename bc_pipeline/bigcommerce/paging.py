@@ -31,6 +31,7 @@ from typing import Any
 
 from bc_pipeline.bigcommerce.concurrent import run_tasks
 from bc_pipeline.bigcommerce.dates import format_param, parse_api_date
+from bc_pipeline.bigcommerce.idset import IdSet
 from bc_pipeline.bigcommerce.paging_ids import id_tasks
 from bc_pipeline.bigcommerce.paging_styles import Page, page_shard
 from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, earliest, shard_count, time_shards
@@ -51,15 +52,12 @@ def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, u
         pages = run_tasks(tasks, client.gate.allowed_workers(client.max_workers))
     else:
         pages = _listing(client, stream, since, until, base)
-    seen: set[Any] = set()
+    seen = IdSet()
     for page in pages:
         fresh = []
         for record in page.records:
             key = record.get("id") if isinstance(record, dict) else None
-            if key is None:
-                fresh.append(record)
-            elif key not in seen:
-                seen.add(key)
+            if key is None or seen.add(key):
                 fresh.append(record)
         page.records = fresh
         client.stats.add(pages=1)
