@@ -16,8 +16,8 @@ listing to `until` is read once more at the end to catch them. A seen-id set dro
 * cursor (customers `after` = the previous end_cursor), BigCommerce's recommended way;
 * page numbers (subscribers, addresses, attribute values, variants: no other way exists): page 1, then
   the last page down to page 2, then page 1 again if a total shrank meanwhile. A record can only move to a
-  lower position while the set shrinks, so reading downwards never passes over it (see docs/paging in the
-  module docstring of paging_styles.py).
+  lower position while the set shrinks, so reading downwards never passes over it (the argument is in
+  paging_styles.py).
 `ids=` fetches named records in bulk: v3 `id:in` in batches of 250, v2 orders as min_id/max_id ranges,
 order products per order.
 """
