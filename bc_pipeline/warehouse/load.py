@@ -45,7 +45,8 @@ class Warehouse:
         self.conn = conn
         run(conn, "SET TimeZone = 'UTC'")
         present = run(conn,
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name IN "
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_catalog = current_database() AND table_schema = ? AND table_name IN "
             f"({', '.join('?' * len(TABLES))})",
             [SCHEMA, *TABLES],
         )[0][0]

@@ -131,7 +131,9 @@ def create_all(conn: duckdb.DuckDBPyConnection) -> None:
     run(conn, f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     existing: dict[str, set[str]] = {}
     for table_name, column_name in run(conn,
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = ?", [SCHEMA]
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = ?",
+        [SCHEMA],
     ):
         existing.setdefault(table_name, set()).add(column_name)
     for t in TABLES.values():
