@@ -37,8 +37,7 @@ def person(store: Store, cid: int) -> tuple[str, str, str, str]:
     return first, last, f"{slug(first)}.{slug(last)}{cid}@example.com", f"555-{cid % 1000:03d}-{cid % 9973:04d}"
 
 
-def address(store: Store, cid: int, k: int, first: str, last: str) -> dict[str, Any]:
-    rnd = rng_for(store.seed, "customer_address", cid * 100 + k)
+def address(cid: int, k: int, first: str, last: str, rnd) -> dict[str, Any]:
     street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
     other = rnd.random() < 0.2
     return {
@@ -67,7 +66,7 @@ def customer_full(store: Store, cid: int) -> dict[str, Any]:
     created, modified, n_addr, n_attr = t.values(i, "created", "modified", "n_addr", "n_attr")
     first, last, email, phone = person(store, cid)
     rnd = rng_for(store.seed, "customer", cid)
-    addresses = [address(store, cid, k, first, last) for k in range(1, n_addr + 1)]
+    addresses = [address(cid, k, first, last, rnd) for k in range(1, n_addr + 1)]
     attributes = []
     for k in range(1, n_attr + 1):
         a_created = created + rnd.randrange(0, 86400 * 30)

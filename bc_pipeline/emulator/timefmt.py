@@ -25,19 +25,33 @@ class BadDate(ValueError):
     """A filter value that is not a date the API accepts."""
 
 
+_DAY_PREFIX: dict[int, str] = {}
+_CLOCK = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+
+
 def rfc2822(ts: int) -> str:
-    """'Tue, 05 Mar 2019 21:40:11 +0000' (v2)."""
-    t = time.gmtime(int(ts))
-    return (
-        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
-        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"
-    )
+    """'Tue, 05 Mar 2019 21:40:11 +0000' (v2). The date part is cached per day (formatting is hot)."""
+    day, secs = divmod(int(ts), 86400)
+    prefix = _DAY_PREFIX.get(day)
+    if prefix is None:
+        t = time.gmtime(day * 86400)
+        prefix = _DAY_PREFIX[day] = f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year}"
+    minutes, sec = divmod(secs, 60)
+    return f"{prefix} {_CLOCK[minutes]}:{sec:02d} +0000"
+
+
+_ISO_DAY: dict[int, str] = {}
 
 
 def iso_z(ts: int) -> str:
     """'2018-09-05T13:43:54Z' (customers, attribute values, subscribers)."""
-    t = time.gmtime(int(ts))
-    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
+    day, secs = divmod(int(ts), 86400)
+    prefix = _ISO_DAY.get(day)
+    if prefix is None:
+        t = time.gmtime(day * 86400)
+        prefix = _ISO_DAY[day] = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+    minutes, sec = divmod(secs, 60)
+    return f"{prefix}T{_CLOCK[minutes]}:{sec:02d}Z"
 
 
 def iso_offset(ts: int) -> str:
