@@ -2,6 +2,7 @@
 
 * `emulator`: a small default store (seed 42, unlimited quota so tests never wait on 429s), per test.
 * `make_emulator(**config)`: a factory for stores with any EmulatorConfig knobs; each is stopped after the test.
+* `module_emulator`: the same small store shared by every test of a module (for read-only tests).
 * `bc_session(emu)`: a plain requests.Session with the store's token; `bc_url(emu, "/v2/orders")`.
 """
 
@@ -37,6 +38,13 @@ def make_emulator() -> Iterator[Callable[..., Emulator]]:
 def emulator(make_emulator: Callable[..., Emulator]) -> Emulator:
     """A small started store (60 customers, 120 orders, 30 products, no quota)."""
     return make_emulator()
+
+
+@pytest.fixture(scope="module")
+def module_emulator() -> Iterator[Emulator]:
+    """One small started store for a whole test module; do not mutate it."""
+    with Emulator(EmulatorConfig(**SMALL)) as emu:
+        yield emu
 
 
 def bc_url(emu: Emulator, path: str) -> str:
