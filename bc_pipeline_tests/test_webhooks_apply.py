@@ -48,6 +48,7 @@ def test_emulator_webhooks_are_applied_and_files_move_to_processed(store) -> Non
                 [customer, new_customer]) == [(customer, "Webhooked"), (new_customer, "Brand New")]
     assert rows(db, "SELECT status_id FROM bigcommerce.orders WHERE id = ?", [order]) == [(5,)]
     assert len(report.applied) == 4 and not report.quarantined
+    assert report.requests == len(emu.request_log)  # every request counted, completion included
     # one bulk request per stream, whatever the number of events
     assert sorted(e.path.rsplit("/", 2)[-2] + "/" + e.path.rsplit("/", 1)[-1] for e in emu.request_log) == [
         "v2/orders", "v3/customers"]

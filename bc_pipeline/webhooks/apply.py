@@ -41,7 +41,7 @@ class ApplyReport:
     gone: list[str] = field(default_factory=list)  # named but no longer in the inbox (another run took them)
     plan: Plan = field(default_factory=Plan)
     refetched: dict[str, int] = field(default_factory=dict)  # stream -> records the store returned
-    requests: int = 0
+    requests: int = 0  # HTTP requests to the store, completion (addresses, line items...) included
     missing: dict[str, list[int]] = field(default_factory=dict)  # stream -> ids the store no longer has
     deleted_rows: dict[str, int] = field(default_factory=dict)  # table -> rows newly marked (children not counted)
 
@@ -71,19 +71,21 @@ def apply_batch(
     inbox.ensure()
     wanted = [f.name for f in inbox.list(limit=batch_files)] if names is None else list(dict.fromkeys(names))
     present = inbox.present(wanted)
-    report = ApplyReport(files=len(present), gone=[n for n in wanted if n not in set(present)])
+    still_there = set(present)
+    report = ApplyReport(files=len(present), gone=[n for n in wanted if n not in still_there])
     events, readable = _read(inbox, present, max_bytes, report)
     report.plan = plan = plan_events(events)
     for scope, count in sorted(plan.ignored_scopes.items()):
         log.info("webhooks: %d event(s) of scope %s: not stored by this pipeline, no-op", count, scope)
     at = now or datetime.now(UTC)
     deletes = {stream: set(ids) for stream, ids in plan.delete.items()}
+    requests_before = client.stats.requests
     for stream, ids in plan.refetch.items():
         result = apply_ids(client, connect, stream, ids)
         if result.error:
             raise WebhookApplyError(f"refetching {len(ids)} {stream} record(s) failed: {result.error}")
         report.refetched[stream] = result.records
-        report.requests += result.requests
+        report.requests = client.stats.requests - requests_before  # completion requests included
         if result.missing_ids:
             report.missing[stream] = list(result.missing_ids)
             deletes.setdefault(stream, set()).update(result.missing_ids)
