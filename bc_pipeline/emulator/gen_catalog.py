@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bc_pipeline.emulator import vocab
-from bc_pipeline.emulator.rng import money_num, rng_for
+from bc_pipeline.emulator.rng import mix, money_num, rng_for
 from bc_pipeline.emulator.timefmt import iso_offset
 
 if TYPE_CHECKING:
@@ -40,14 +40,14 @@ def variant(store: Store, vid: int) -> dict[str, Any]:
     j = pt.pos(pid)
     price = pt.get("price", j) + k * 10000 if j is not None else 100000
     n_var = pt.get("n_var", j) if j is not None else 1
-    rnd = rng_for(store.seed, "variant", vid)
+    h = mix(store.seed, vid)  # two draws only: a full random stream would cost more than the record
     return {
         "id": vid, "product_id": pid, "sku": f"SKU-{pid}-{vid}", "sku_id": None if n_var <= 1 else 1000 + vid,
         "price": money_num(price), "calculated_price": money_num(price), "sale_price": 0, "retail_price": 0,
         "map_price": 0, "weight": 1, "calculated_weight": 1, "width": 0, "height": 0, "depth": 0,
-        "is_free_shipping": False, "fixed_cost_shipping_price": 0, "purchasing_disabled": rnd.random() < 0.05,
+        "is_free_shipping": False, "fixed_cost_shipping_price": 0, "purchasing_disabled": h % 20 == 0,
         "purchasing_disabled_message": "", "image_url": "", "cost_price": money_num(price * 6 // 10),
-        "upc": "", "mpn": "", "gtin": "", "inventory_level": rnd.randrange(0, 200),
+        "upc": "", "mpn": "", "gtin": "", "inventory_level": (h >> 8) % 200,
         "inventory_warning_level": 5, "bin_picking_number": "",
         "option_values": _option_values(pid, n_var, k),
     }

@@ -22,6 +22,14 @@ def rng_for(seed: int, resource: str, rid: int) -> Rand:
     return Rand(f"{seed}:{resource}:{rid}")
 
 
+def mix(seed: int, rid: int) -> int:
+    """A cheap deterministic 64-bit hash of (seed, id), for records that need only a draw or two."""
+    z = (seed * 0x9E3779B97F4A7C15 + rid * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return z ^ (z >> 31)
+
+
 def uuid_for(rnd: random.Random) -> str:
     h = f"{rnd.getrandbits(128):032x}"
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:]}"
