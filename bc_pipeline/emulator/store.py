@@ -72,7 +72,12 @@ class Store:
 
     # -- single records -----------------------------------------------------------------------------
     def full(self, resource: str, rid: int) -> dict[str, Any] | None:
-        """The internal record (every sub-list), or None if it does not exist or was deleted."""
+        """The internal record (every sub-list), or None if it does not exist or was deleted.
+        Treat it as read-only (it may be shared with the cache)."""
+        with self.lock:
+            return self._full(resource, rid)
+
+    def _full(self, resource: str, rid: int) -> dict[str, Any] | None:
         table = self.tables[resource]
         if table.live_pos(rid) is None:
             return None
@@ -100,6 +105,10 @@ class Store:
 
     def variant_ids(self, pid: int) -> list[int]:
         """Live variant ids of a product, in id order."""
+        with self.lock:
+            return self._variant_ids(pid)
+
+    def _variant_ids(self, pid: int) -> list[int]:
         vt = self.tables["variants"]
         key = "variants_by_product"
         cached = self._cache.get(key)
@@ -116,6 +125,10 @@ class Store:
     def child_index(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         """(child ids, owner customer ids) of every live customer address ('n_addr') or attribute value
         ('n_attr'), in id order. Child ids are customer_id*100 + k."""
+        with self.lock:
+            return self._child_index(kind)
+
+    def _child_index(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
         t = self.tables["customers"]
         cached = self._cache.get(kind)
         if cached is None or cached[0] != t.version:
