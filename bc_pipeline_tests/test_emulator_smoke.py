@@ -31,3 +31,10 @@ def test_every_response_carries_rate_limit_headers(emulator, session):
     for name in ("X-Rate-Limit-Requests-Left", "X-Rate-Limit-Requests-Quota", "X-Rate-Limit-Time-Reset-Ms",
                  "X-Rate-Limit-Time-Window-Ms"):
         assert r.headers[name].isdigit(), name
+
+
+def test_attribute_definitions_cover_every_attribute_value(emulator, session):
+    defs = session.get(bc_url(emulator, "/v3/customers/attributes"), params={"limit": 250}).json()["data"]
+    assert all(set(d) == {"id", "name", "type", "date_created", "date_modified"} for d in defs)
+    used = {a["attribute_id"] for a in emulator.store.records("customer_attribute_values")}
+    assert used and used <= {d["id"] for d in defs}

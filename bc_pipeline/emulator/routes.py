@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
         ("GET", "v3", r"/customers", cust.customers, CUSTOMERS),
         ("GET", "v3", r"/customers/addresses", cust.addresses, CUSTOMERS),
         ("GET", "v3", r"/customers/attribute-values", cust.attribute_values, CUSTOMERS),
+        ("GET", "v3", r"/customers/attributes", cust.attributes, CUSTOMERS),
         ("GET", "v3", r"/customers/subscribers", cust.subscribers, CUSTOMERS),
         ("GET", "v2", r"/orders", orders.orders, ORDERS),
         ("GET", "v2", r"/orders/count", orders.count, ORDERS),

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from bc_pipeline.emulator import cursors, listing, shapes
+from bc_pipeline.emulator import cursors, listing, shapes, vocab
 from bc_pipeline.emulator.errors import ApiError
 from bc_pipeline.emulator.request import Request, Response, v3_list, v3_pagination
 from bc_pipeline.emulator.timefmt import BadDate, parse_v3
@@ -131,6 +131,21 @@ def addresses(req: Request) -> Response:
 
 def attribute_values(req: Request) -> Response:
     return _children(req, "n_attr", "attributes")
+
+
+def attributes(req: Request) -> Response:
+    """GET /v3/customers/attributes: the attribute definitions behind attribute values' attribute_id."""
+    page, limit = listing.page_and_limit(req.query, "v3")
+    rows = attribute_definitions()
+    if req.query.get("name"):
+        rows = [r for r in rows if r["name"] == req.query["name"]]
+    return v3_list(rows[(page - 1) * limit: page * limit], len(rows), limit, page)
+
+
+def attribute_definitions() -> list[dict]:
+    types = {"Age": "number", "Shoe size": "number", "Height": "number", "Birthday": "date"}
+    return [{"id": k, "name": name, "type": types.get(name, "string"), "date_created": "2020-06-01T09:00:00Z",
+             "date_modified": "2020-06-01T09:00:00Z"} for k, name in enumerate(vocab.ATTRIBUTE_NAMES, start=1)]
 
 
 def subscribers(req: Request) -> Response:
