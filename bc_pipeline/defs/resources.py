@@ -23,9 +23,11 @@ class BigCommerceResource(dg.ConfigurableResource):
     access_token: str
     api_url: str = "https://api.bigcommerce.com"
     max_workers: int = 8
+    timeout_s: float = 30.0  # read timeout per request (the connect timeout is at most 5 s)
 
     def client(self) -> BigCommerceClient:
-        return BigCommerceClient(self.api_url, self.store_hash, self.access_token, max_workers=self.max_workers)
+        return BigCommerceClient(self.api_url, self.store_hash, self.access_token, max_workers=self.max_workers,
+                                 timeout=(min(5.0, self.timeout_s), self.timeout_s))
 
 
 class WarehouseResource(dg.ConfigurableResource):
