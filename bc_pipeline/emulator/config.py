@@ -58,6 +58,7 @@ class EmulatorConfig:
         for name in ("fault_rate", "shed_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
+        self.fault_kinds = tuple(str(k) for k in self.fault_kinds)  # 500 and "500" alike
         unknown = set(self.fault_kinds) - set(FAULT_KINDS)
         if unknown or not self.fault_kinds:
             raise ValueError(f"fault_kinds must be a non-empty subset of {FAULT_KINDS}")
