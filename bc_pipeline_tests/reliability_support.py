@@ -87,8 +87,15 @@ def last_errors(db_path: Path) -> dict[str, str | None]:
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The error text (with causes) of every failed step."""
-    return [e.step_failure_data.error.to_string() for e in result.all_events if e.is_step_failure]
+    """The innermost error message of every failed step (what the user is told: the CLI prints this line)."""
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None:
+                error = error.cause
+            messages.append(error.message.strip())
+    return messages
 
 
 def faults_after(emu: Emulator, matches: Callable[[RequestLogEntry], bool], *, rate: float = 1.0,
