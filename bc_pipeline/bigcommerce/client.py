@@ -74,6 +74,15 @@ class BigCommerceClient:
     def __repr__(self) -> str:
         return f"BigCommerceClient(api_url={self.api_url!r}, store_hash={self.store_hash!r})"
 
+    def sibling(self) -> BigCommerceClient:
+        """A client for the same store sharing this one's quota gate, with its own session and stats:
+        one per stream, so each stream's request count is exact while all share the store's quota."""
+        return BigCommerceClient(
+            self.api_url, self.store_hash, self._session.headers["X-Auth-Token"], timeout=self.timeout,
+            max_workers=self.max_workers, max_retries=self.max_retries, user_agent=self._session.headers["User-Agent"],
+            backoff_factor=self.backoff_factor, max_throttled=self.max_throttled, gate=self.gate,
+        )
+
     def __enter__(self) -> BigCommerceClient:
         return self
 

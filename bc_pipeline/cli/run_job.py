@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from bc_pipeline.cli.stale_runs import process_tags, release_dead_runs
+from bc_pipeline.defs.raw_assets import progress_log
 from bc_pipeline.sync.status import format_status, read_status
 
 JOB_NAME = "bigcommerce_sync"
@@ -41,7 +43,9 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
 
     job = defs().resolve_job_def(JOB_NAME)
     instance = dg.DagsterInstance.get()
-    tags = {"bc/trigger": "cli"}
+    for run_id in release_dead_runs(instance):
+        progress_log.warning(f"run {run_id} was left in progress by a killed process: marked failed, slot freed")
+    tags = {"bc/trigger": "cli", **process_tags()}
     partition_key = None
     op_config: dict = {"mode": "auto"}
     if from_date:

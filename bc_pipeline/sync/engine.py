@@ -28,6 +28,7 @@ from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.completion import complete_records
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
 from bc_pipeline.sync.deletes import mark_missing
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
@@ -54,6 +55,13 @@ class StreamPlan:
     high_water_mark: datetime | None = None  # written with the last batch when the listing completes
     authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
     state_key: str | None = None  # where its success is recorded (default: the stream's name)
+    checkpointed: bool = False  # long windows run in time chunks whose completion is checkpointed
+    resume_after: datetime | None = None  # a killed run committed [since, resume_after]: continue after it
+
+
+@dataclass(frozen=True)
+class _Checkpoint:
+    committed_to: datetime
 
 
 Progress = Callable[[StreamReport], None]
@@ -61,13 +69,19 @@ Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
 def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> None:
+    """Fetch one stream with its own client (shared quota gate): its stats are this stream's requests."""
     try:
         stream = STREAMS[plan.stream]
+        since = plan.resume_after + SECOND if plan.resume_after else plan.since
+        chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until)]
         for params in _param_sets(plan):
-            pages = fetch_pages(client, stream, since=plan.since, until=plan.until, ids=plan.ids, params=params)
-            for page in pages:
-                records = complete_records(client, plan.stream, page.records)
-                out.put((plan.stream, records, getattr(page, "requests", 1)))
+            for chunk_since, chunk_until in chunks:
+                pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids, params=params)
+                for page in pages:  # interim counts; the stream client's stats give the exact total at the end
+                    records = complete_records(client, plan.stream, page.records)
+                    out.put((plan.stream, records, getattr(page, "requests", 1)))
+                if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
+                    out.put((plan.stream, _Checkpoint(chunk_until), 0))
         out.put((plan.stream, _DONE, 0))
     except BaseException as exc:  # handed to the writer thread, which reports it against the stream
         out.put((plan.stream, exc, 0))
@@ -113,9 +127,18 @@ class _Writer:
             self.last_progress[report.stream] = now
             self.progress(report)
 
-    def flush(self, plan: StreamPlan, report: StreamReport, *, final: bool = False) -> None:
+    def flush(
+        self, plan: StreamPlan, report: StreamReport, *, final: bool = False, checkpoint: datetime | None = None
+    ) -> None:
         records = self.pending.pop(plan.stream, [])
         state_writes = []
+        if checkpoint is not None and plan.since is not None:
+            # the committed prefix of the window, keyed by its start (see sync/chunks.py)
+            state_writes.append(
+                state.progress_write(plan.stream, plan.since, plan.since, RESUME_SHARD, checkpoint.isoformat(), False)
+            )
+        if final and plan.checkpointed and plan.since is not None:
+            state_writes.append(state.clear_progress_write(plan.stream, plan.since, plan.since))
         if final:
             state_writes.append(
                 state.success_write(
@@ -173,8 +196,10 @@ def run_plans(
         p.stream: StreamReport(p.stream, since=p.since, until=p.until, started=time.monotonic()) for p in plans
     }
     out: queue.Queue = queue.Queue(maxsize=QUEUE_PAGES)
+    clients = {p.stream: client.sibling() for p in plans}
     threads = [
-        threading.Thread(target=_produce, args=(client, p, out), name=f"bc-{p.stream}", daemon=True) for p in plans
+        threading.Thread(target=_produce, args=(clients[p.stream], p, out), name=f"bc-{p.stream}", daemon=True)
+        for p in plans
     ]
     for t in threads:
         t.start()
@@ -190,6 +215,8 @@ def run_plans(
             if item is _DONE:
                 writer.flush(plan, report, final=True)
                 running -= 1
+            elif isinstance(item, _Checkpoint):
+                writer.flush(plan, report, checkpoint=item.committed_to)
             elif isinstance(item, BaseException):
                 writer.fail(plan, report, item)
                 running -= 1
@@ -202,6 +229,9 @@ def run_plans(
             running -= 1
     for t in threads:
         t.join(timeout=5)
+    for stream, stream_client in clients.items():
+        reports[stream].requests = int(stream_client.stats.snapshot().get("requests", reports[stream].requests))
+        stream_client.close()
     return reports
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.sync.chunks import RESUME_SHARD
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.sync.windows import Window, next_high_water_mark, plan_window
@@ -18,6 +19,16 @@ DATED_STREAMS: dict[str, tuple[str, ...]] = {
     "orders": ("orders", "order_line_items", "order_shipping_addresses"),
     "products": ("products",),
 }
+
+
+def _resume_point(conn, stream: str) -> tuple[datetime, datetime] | None:
+    """(window start, committed up to) of a killed run of this stream, if any."""
+    rows = conn.execute(
+        "SELECT window_start, resume_after FROM bigcommerce._sync_progress WHERE stream = ? AND shard = ? "
+        "ORDER BY window_start DESC LIMIT 1",
+        [stream, RESUME_SHARD],
+    ).fetchall()
+    return (rows[0][0], datetime.fromisoformat(rows[0][1])) if rows and rows[0][1] else None
 
 
 class SyncFailed(RuntimeError):
@@ -40,6 +51,7 @@ def sync_dated_streams(
     store_now = client.store_time()
     with connect() as conn:
         marks = {s: state.high_water_mark(conn, s) for s in streams}
+        resumes = {s: _resume_point(conn, s) for s in streams}
     windows: dict[str, Window] = {}
     plans: list[StreamPlan] = []
     for stream in streams:
@@ -53,12 +65,15 @@ def sync_dated_streams(
             lookback=lookback,
         )
         windows[stream] = window
+        resume = resumes[stream]
         plans.append(
             StreamPlan(
                 stream=stream,
                 since=window.since,
                 until=window.until,
                 high_water_mark=next_high_water_mark(marks[stream], window),
+                checkpointed=True,
+                resume_after=resume[1] if resume and resume[0] == window.since else None,
             )
         )
     return run_plans(client, connect, plans, progress=progress), windows

@@ -1,0 +1,47 @@
+"""Recovering from a killed `bc-pipeline` process: its run would stay STARTED and keep the `duckdb` pool's
+only slot for ever, so every later run would wait behind it.
+
+Runs started by the CLI carry their host and process id as tags. Before a new run, each such run still
+marked in progress whose process is gone is reported failed and its pool slots are freed. (Runs launched by
+the daemon are watched by Dagster's run monitoring, enabled in dagster.yaml.)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import dagster as dg
+
+PID_TAG = "bc/pid"
+HOST_TAG = "bc/host"
+IN_PROGRESS = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
+
+
+def process_tags() -> dict[str, str]:
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Fail the in-progress CLI runs of this host whose process died; free their slots. Returns run ids."""
+    released = []
+    host = socket.gethostname()
+    runs = instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS, tags={HOST_TAG: host}))
+    for run in runs:
+        pid = run.tags.get(PID_TAG, "")
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"the bc-pipeline process {pid} that ran it is gone (killed?)")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
