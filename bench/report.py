@@ -67,8 +67,9 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## Peers on the same stores",
         "",
-        "Records are what each emitted; *missing* is the store's truth minus that (never counted as speed). "
-        "A run cut by the time budget shows its projected wall time (elapsed x requests needed / made).",
+        "Records are what each emitted; *missing* is the store's truth minus that for streams that ran to their "
+        "end (never counted as speed); *cut* marks streams stopped by the time budget. A cut run shows a "
+        "projected wall time (scaled from its complete run on the reference store, see docs/benchmark.md).",
         "",
         "| size | peer | mode | status | wall s | projected s | requests | req/order (sub-resources) "
         "| customers | orders | line items | products | variants | x bc_pipeline wall |",
@@ -86,10 +87,12 @@ def markdown(results: dict[str, Any]) -> str:
                 lines.append(f"| {size['size']} | {peer} | | {modes} | | | | | | | | | | |")
                 continue
             for mode, r in modes.items():
-                rec, miss = r.get("records", {}), r.get("missing", {})
+                rec, miss, cut = r.get("records", {}), r.get("missing", {}), r.get("not_reached_before_cut", {})
 
-                def cell(kind: str, rec=rec, miss=miss) -> str:
+                def cell(kind: str, rec=rec, miss=miss, cut=cut) -> str:
                     got = _s(rec.get(kind, 0))
+                    if kind in cut:
+                        return f"{got} (cut)"
                     return f"{got} (**{_s(miss[kind])} missing**)" if miss.get(kind) else got
 
                 lines.append(

@@ -163,6 +163,31 @@ def _load() -> float | None:
         return None
 
 
+def reanalyse(results: dict) -> dict:
+    """Recompute every peer view from the raw figures stored in it (after a change to compare.py or report.py)."""
+    fields = ("status", "wall_s", "cpu_s", "peak_rss_mb", "requests", "requests_by_endpoint", "throttled_429",
+              "not_found", "records", "invocations")
+    reference = next((s for s in results["sizes"] if s.get("reference")), None)
+    for entry in results["sizes"]:
+        views = {}
+        for name, modes in entry.get("peers", {}).items():
+            if not isinstance(modes, dict):
+                continue
+            raws = {mode: PeerRun(peer=name, **{f: v[f] for f in fields if f in v}) for mode, v in modes.items()}
+            for mode, raw in raws.items():
+                base = None if entry is reference or reference is None else reference["peers"].get(name)
+                scale_from = (base[mode], reference["truth"]) if isinstance(base, dict) and mode in base else None
+                view = compare.analyse(raw, entry["truth"], raws.get("unconstrained"),
+                                       date.fromisoformat(START_DATE), date.today(), scale_from)
+                if "ratio_to_bc_pipeline" in modes[mode]:
+                    bc_full = entry["bc_pipeline"].get(mode, {}).get("full", {})
+                    peer_wall = view.get("projected_wall_s") or view["wall_s"]
+                    view["ratio_to_bc_pipeline"] = round(peer_wall / bc_full["wall_s"], 1)
+                views.setdefault(name, {})[mode] = view
+        entry["peers"].update(views)
+    return results
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark bc_pipeline and the peer connectors on emulator stores.")
     p.add_argument("--sizes", default="10k,100k", help="comma-separated order counts, e.g. 10k,100k,1m")
@@ -172,12 +197,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--reference-size", default="500",
                    help="a small store measured first, on which the peers run to completion; their cut runs on "
                         "larger stores are projected by scaling it ('none' to skip)")
-    p.add_argument("--peer-full-limit", type=float, default=900.0,
+    p.add_argument("--peer-full-limit", type=float, default=1200.0,
                    help="seconds per peer per mode on the reference store (split over its processes)")
     p.add_argument("--sync-time-limit", type=float, default=1800.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
+    p.add_argument("--rerender", action="store_true",
+                   help="measure nothing: recompute the peer views and rewrite latest.md from latest.json")
     p.add_argument("--merge", action="store_true",
                    help="keep the sizes of the existing latest.json that this run does not measure")
     return p.parse_args(argv)
@@ -185,6 +212,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.rerender:
+        results = reanalyse(json.loads((args.out / "latest.json").read_text()))
+        log("wrote " + " and ".join(str(p) for p in report.write_results(results, args.out)))
+        return 0
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     for label in labels:
         sizes.parse_size(label)  # fail fast on a bad size
