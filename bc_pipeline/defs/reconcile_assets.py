@@ -1,0 +1,53 @@
+"""Daily reconciliation of deletes (see sync/reconcile.py): an asset that lists ids only and marks the rows
+the store no longer has, with its own schedule."""
+
+import dagster as dg
+
+from bc_pipeline.defs.metadata import raw_key
+from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.settings import settings
+from bc_pipeline.sync.reconcile import ID_LISTINGS, reconcile
+
+RECONCILED_TABLES = {"customers": "customers", "products": "products", "variants": "variants",
+                     "categories": "categories", "brands": "brands"}
+
+
+@dg.asset(
+    key=["bigcommerce", "deletes_reconciled"],
+    group_name="bigcommerce",
+    kinds={"bigcommerce", "duckdb"},
+    deps=[raw_key(t) for t in RECONCILED_TABLES.values()],
+    pool="duckdb",
+)
+def deletes_reconciled(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource,
+                       warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per reconciliation run's finding: the customers, products, variants, categories and brands
+    that the store no longer lists are marked `_deleted_at` (rows are kept). Lists ids only."""
+    client = bigcommerce.client()
+    try:
+        reports = reconcile(client, warehouse.get_connection, list(ID_LISTINGS), at=client.store_time())
+    finally:
+        client.close()
+    metadata: dict = {}
+    for name, report in reports.items():
+        context.log.info(f"{name}: {report.records:,} ids listed in {report.requests} requests, "
+                         f"{report.deleted} newly marked deleted")
+        metadata[f"{name}_ids_listed"] = dg.MetadataValue.int(report.records)
+        metadata[f"{name}_marked_deleted"] = dg.MetadataValue.int(report.deleted)
+        metadata[f"{name}_requests"] = dg.MetadataValue.int(report.requests)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+reconcile_job = dg.define_asset_job(
+    "bigcommerce_reconcile_deletes", selection=[deletes_reconciled.key],
+    description="List only ids and mark rows whose records the store deleted.",
+)
+
+reconcile_daily = dg.ScheduleDefinition(
+    name="reconcile_deletes_daily",
+    cron_schedule="30 3 * * *",
+    job=reconcile_job,
+    execution_timezone=settings().timezone,
+    default_status=dg.DefaultScheduleStatus.RUNNING if settings().schedule_running else dg.DefaultScheduleStatus.STOPPED,
+    description="Daily: list ids only and mark rows the store deleted (03:30 in the store's timezone).",
+)

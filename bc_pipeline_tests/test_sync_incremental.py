@@ -1,0 +1,95 @@
+"""Incremental syncs and deletes after a backfill (issue 5): changes made through the emulator's mutation
+API land with one incremental run, for a number of requests that follows the changes, not the store; hard
+deletes are marked by the id-only reconciliation; the schedule asks for the latest partition."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import pytest
+
+from bc_pipeline.defs.reconcile_assets import deletes_reconciled
+from bc_pipeline.defs.schedules import incremental_sync
+from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline_tests.sync_harness import ids, resources_for, run_sync
+
+DATED = ("/v3/customers", "/v3/customers/subscribers", "/v2/orders", "/v3/catalog/products")
+
+
+@pytest.fixture(scope="module")
+def backfilled(tmp_path_factory):
+    with Emulator(EmulatorConfig(seed=21, customers=400, orders=2500, products=150, quota=None)) as emu:
+        db = tmp_path_factory.mktemp("incr") / "bc.duckdb"
+        run_sync(emu, db)
+        yield emu, db
+
+
+def listing_requests(emu) -> int:
+    return sum(1 for e in emu.request_log if e.path.endswith(DATED))
+
+
+def test_one_incremental_run_applies_updates_creations_and_archives(backfilled):
+    emu, db = backfilled
+    order_ids = sorted(int(o["id"]) for o in emu.store.records("orders"))
+    customer_ids = sorted(int(c["id"]) for c in emu.store.records("customers"))
+    emu.store.update("orders", order_ids[10], staff_notes="changed after the backfill")
+    emu.store.update("customers", customer_ids[20], company="Incremental Ltd")
+    new_customer = emu.store.create("customers", email="new.customer@example.com", first_name="Nia", last_name="Ng")
+    emu.store.delete("orders", order_ids[30])  # BigCommerce archives orders: is_deleted, date_modified moves
+    emu.clear_request_log()
+    run_sync(emu, db)
+    assert listing_requests(emu) <= 2 * len(DATED) + 2, [e.path for e in emu.request_log]
+    with warehouse_connection(db, read_only=True) as conn:
+        note = conn.execute("SELECT staff_notes FROM bigcommerce.orders WHERE id = ?", [order_ids[10]]).fetchone()
+        company = conn.execute("SELECT company FROM bigcommerce.customers WHERE id = ?", [customer_ids[20]]).fetchone()
+        archived = conn.execute(
+            "SELECT is_deleted, _deleted_at IS NOT NULL FROM bigcommerce.orders WHERE id = ?", [order_ids[30]]
+        ).fetchone()
+    assert note == ("changed after the backfill",) and company == ("Incremental Ltd",)
+    assert archived == (True, True)
+    assert new_customer in ids(db, "customers")
+
+
+def test_requests_follow_the_changes_not_the_store(backfilled):
+    emu, db = backfilled
+    emu.clear_request_log()
+    run_sync(emu, db)
+    quiet = listing_requests(emu)
+    for order_id in sorted(int(o["id"]) for o in emu.store.records("orders"))[:300]:
+        emu.store.update("orders", order_id, staff_notes="bulk change")
+    emu.clear_request_log()
+    run_sync(emu, db)
+    busy = [e for e in emu.request_log if e.path.endswith("/v2/orders")]
+    assert len(busy) <= 2 + 1 + 300 // 250 + 4, "300 changed orders cost a few pages, not the store's 10"
+    assert quiet <= 2 * len(DATED), quiet
+
+
+def test_reconciliation_marks_hard_deletes_listing_ids_only(backfilled):
+    emu, db = backfilled
+    customer = sorted(int(c["id"]) for c in emu.store.records("customers"))[7]
+    product = sorted(int(p["id"]) for p in emu.store.records("products"))[3]
+    emu.store.delete("customers", customer)
+    emu.store.delete("products", product)
+    run_sync(emu, db)  # a listing cannot see hard deletes
+    assert customer in ids(db, "customers")
+    emu.clear_request_log()
+    dg.materialize([deletes_reconciled], resources=resources_for(emu, db))
+    assert customer not in ids(db, "customers") and product not in ids(db, "products")
+    assert customer in ids(db, "customers", include_deleted=True), "deleted rows are kept, marked"
+    with warehouse_connection(db, read_only=True) as conn:
+        orphans = conn.execute(
+            "SELECT count(*) FROM bigcommerce.customer_addresses WHERE customer_id = ? AND _deleted_at IS NULL",
+            [customer],
+        ).fetchone()[0]
+    assert orphans == 0, "a deleted customer's addresses are marked too"
+    products_listing = [e for e in emu.request_log if e.path.endswith("/v3/catalog/products")]
+    assert products_listing and all("include" not in e.query for e in products_listing)
+
+
+def test_schedule_requests_the_latest_partition_incrementally():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
+    request = incremental_sync(context)
+    assert request.partition_key == "2026-03-01"  # the current month: end_offset=1
+    assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["mode"] == "incremental"
