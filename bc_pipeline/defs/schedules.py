@@ -18,7 +18,7 @@ from bc_pipeline.defs.settings import settings
     description="Incremental sync of every stream since its high-water mark, then the mapped tables.",
 )
 def incremental_sync(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
-    partition_key = monthly_modified.get_last_partition_key(current_time=context.scheduled_execution_time)
+    partition_key = monthly_modified.get_partition_key_for_timestamp(context.scheduled_execution_time.timestamp())
     return dg.RunRequest(
         partition_key=partition_key,
         tags={"bc/trigger": "schedule"},
