@@ -58,7 +58,9 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
     else:
         partition_key = monthly_modified.get_last_partition_key()
     run_config = {
-        "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+        # CRITICAL: a step failure (ERROR) would print its whole traceback; the CLI prints the one-line
+        # reason itself, and the full event log stays on the instance (the UI's run page).
+        "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         "ops": {"bigcommerce_dated_streams": {"config": op_config}},
     }
     result = job.execute_in_process(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import click
 
@@ -21,6 +22,7 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run.
     """
     settings = settings_or_exit()
+    _mapping_or_exit(settings.mapping_file)
     home = ensure_dagster_home()
     from bc_pipeline.cli.run_job import run_sync_job
 
@@ -35,6 +37,18 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
+
+
+def _mapping_or_exit(path: Path | None) -> None:
+    """Refuse a bad mapping file with its one-line reason before Dagster loads the definitions (which would
+    fail with a traceback)."""
+    from bc_pipeline.mapping.errors import MappingError
+    from bc_pipeline.mapping.load import load_mapping
+
+    try:
+        load_mapping(path)
+    except MappingError as exc:
+        raise click.ClickException(f"invalid mapping file: {exc}") from None
 
 
 @click.command()
