@@ -190,8 +190,8 @@ def test_attributes_by_name_need_the_definitions(conn: duckdb.DuckDBPyConnection
     mapping = load_mapping(write_mapping(tmp_path, text))
     with pytest.raises(MappingError, match="customers.columns.tier: customer attribute 'Loyalty tier' is not defined"):
         rebuild_entity(conn, mapping, "customers")
-    conn.execute("CREATE TABLE bigcommerce.customer_attributes (id BIGINT, name VARCHAR, _deleted_at TIMESTAMPTZ)")
-    conn.execute("INSERT INTO bigcommerce.customer_attributes VALUES (2, 'Loyalty tier', NULL)")
+    conn.execute("CREATE TABLE IF NOT EXISTS bigcommerce.customer_attributes (id BIGINT, name VARCHAR, _deleted_at TIMESTAMPTZ)")
+    conn.execute("INSERT INTO bigcommerce.customer_attributes (id, name) VALUES (2, 'Loyalty tier')")
     rebuild_entity(conn, mapping, "customers")
     assert conn.execute("SELECT id, tier FROM mapped.customers ORDER BY id").fetchall() == [(1, "Gold"), (2, None)]
 

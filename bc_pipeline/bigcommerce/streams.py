@@ -53,6 +53,8 @@ STREAMS: dict[str, Stream] = {
                params={"include": "formfields"}, id_filter="id:in", parent_filter="customer_id:in"),
         Stream("customer_attribute_values", "/v3/customers/attribute-values", "v3", "pages", (),
                id_filter=None, parent_filter="customer_id:in", **_V3_DATES),
+        Stream("customer_attributes", "/v3/customers/attributes", "v3", "pages", ("customer_attributes",),
+               id_filter=None),
         Stream("subscribers", "/v3/customers/subscribers", "v3", "pages", ("subscribers",),
                id_filter="id:in", **_V3_DATES),
         Stream("orders", "/v2/orders", "v2", "keyset_v2",

@@ -1,4 +1,4 @@
-"""Variants, categories, brands and order statuses: the undated streams, one multi-asset, not partitioned.
+"""Variants, categories, brands, order statuses and customer attribute definitions: the undated streams, one multi-asset, not partitioned.
 
 Variants come after products (they re-read the variants of the products that changed); see
 sync/reference.py for how variant-only changes are caught.
@@ -12,7 +12,7 @@ from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.sync.reference import sync_reference_streams
 from bc_pipeline.sync.runs import raise_for_failures
 
-REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses")
+REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses", "customer_attributes")
 
 
 @dg.multi_asset(
@@ -22,6 +22,7 @@ REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses")
         raw_spec("categories"),
         raw_spec("brands"),
         raw_spec("order_statuses"),
+        raw_spec("customer_attributes"),
     ],
     can_subset=True,
     pool="duckdb",

@@ -20,7 +20,7 @@ from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 
 FULL_VARIANTS_EVERY = timedelta(hours=24)
-FULL_LISTINGS = ("categories", "brands", "order_statuses")
+FULL_LISTINGS = ("categories", "brands", "order_statuses", "customer_attributes")
 
 
 def plan_variants(connect: Connect, now: datetime) -> StreamPlan:

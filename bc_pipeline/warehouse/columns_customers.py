@@ -77,4 +77,16 @@ SUBSCRIBERS = make_table(
     ],
 )
 
-CUSTOMER_TABLES = (CUSTOMERS, CUSTOMER_ADDRESSES, SUBSCRIBERS)
+CUSTOMER_ATTRIBUTES = make_table(
+    "customer_attributes",
+    "One row per customer attribute definition (GET /v3/customers/attributes): the names behind attribute values.",
+    [
+        C("id", ID, "The attribute's ID (the attribute_id of customer attribute values)."),
+        C("name", TEXT, "The attribute's name, e.g. Loyalty tier."),
+        C("type", TEXT, "The attribute's type: string, number or date (values are always strings)."),
+        C("date_created", INSTANT, "When the attribute was created (UTC)."),
+        C("date_modified", INSTANT, "When the attribute was last modified (UTC)."),
+    ],
+)
+
+CUSTOMER_TABLES = (CUSTOMERS, CUSTOMER_ADDRESSES, SUBSCRIBERS, CUSTOMER_ATTRIBUTES)

@@ -168,6 +168,7 @@ _FLATTENERS: dict[str, Callable[[Iterable[dict]], dict[str, list[Row]]]] = {
     "categories": _plain("categories"),
     "brands": _plain("brands"),
     "order_statuses": _plain("order_statuses"),
+    "customer_attributes": _plain("customer_attributes"),
 }
 STREAMS = tuple(_FLATTENERS)
 
