@@ -52,31 +52,32 @@ ITEM_TEMPLATE: dict[str, Any] = {
 }
 
 
-_MONEY_CACHE: dict[tuple[int, int, int], dict[str, str]] = {}
-
-
 def _tax(price: int, rate: int) -> int:
     return _round_cents(price * rate // 10000)
 
 
-def _item_money(price: int, rate: int, qty: int) -> dict[str, str]:
-    """The money fields of a line item; cached, since prices, rates and quantities repeat a lot."""
-    key = (price, rate, qty)
-    found = _MONEY_CACHE.get(key)
-    if found is None:
-        tax = _tax(price, rate)
-        cost = money(_round_cents(price * 6 // 10))
-        found = {
-            "base_price": money(price), "price_ex_tax": money(price), "price_inc_tax": money(price + tax),
-            "price_tax": money(tax), "base_total": money(price * qty), "total_ex_tax": money(price * qty),
-            "total_inc_tax": money((price + tax) * qty), "total_tax": money(tax * qty),
-            "base_cost_price": cost, "cost_price_inc_tax": cost, "cost_price_ex_tax": cost,
-            "discounted_total_inc_tax": money((price + tax) * qty),
-        }
-        if len(_MONEY_CACHE) > 200_000:
-            _MONEY_CACHE.clear()
-        _MONEY_CACHE[key] = found
-    return found
+def _item_money(item: dict[str, Any], price: int, rate: int, qty: int) -> None:
+    """Set the money fields of a line item; each distinct amount is formatted once (qty 1 shares them)."""
+    tax = _round_cents(price * rate // 10000)
+    p, pi, cost = money(price), money(price + tax), money(_round_cents(price * 6 // 10))
+    t = money(tax)
+    if qty == 1:
+        tot, toti, tott = p, pi, t
+    else:
+        tot, toti, tott = money(price * qty), money((price + tax) * qty), money(tax * qty)
+    item["base_price"] = item["price_ex_tax"] = p
+    item["price_inc_tax"], item["price_tax"] = pi, t
+    item["base_total"] = item["total_ex_tax"] = tot
+    item["total_inc_tax"] = item["discounted_total_inc_tax"] = toti
+    item["total_tax"] = tott
+    item["base_cost_price"] = item["cost_price_inc_tax"] = item["cost_price_ex_tax"] = cost
+
+
+OPTION_TEMPLATE: dict[str, Any] = {
+    "id": 0, "option_id": 1, "order_product_id": 0, "product_option_id": 0,
+    "display_name": "Color", "display_name_customer": "Color", "display_name_merchant": "Color",
+    "display_value": "", "display_value_customer": "", "display_value_merchant": "", "value": "",
+    "type": "Swatch", "name": "Colors", "display_style": ""}
 
 
 def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -> dict[str, Any]:
@@ -84,32 +85,39 @@ def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
     i = products.pos(pid)
     if i is not None:
-        name = products._cols["name0"][i]  # line items keep the name the product had when ordered
-        price, n_var, brand, first_var = products.values(i, "price", "n_var", "brand", "var_start")
+        cols = products._cols
+        name = cols["name0"][i]  # line items keep the name the product had when ordered
+        price, n_var, brand, first_var = (cols["price"].item(i), cols["n_var"].item(i), cols["brand"].item(i),
+                                          cols["var_start"].item(i))
+        variant_id = first_var + rnd.randrange(n_var)
     else:
-        name, price, n_var, brand, first_var = "Custom Item", 100000, 1, 0, 0
-    variant_id = first_var + rnd.randrange(n_var) if i is not None else 0
+        name, price, n_var, brand, first_var, variant_id = "Custom Item", 100000, 1, 0, 0, 0
     qty = rnd.choice((1, 1, 1, 2, 3))
     item_id = oid * 1000 + k
-    item = dict(ITEM_TEMPLATE)
-    item.update(_item_money(price, rate, qty))
-    item.update({
-        "id": item_id, "order_id": oid, "product_id": pid, "variant_id": variant_id,
-        "order_address_id": address_id, "name": name, "name_customer": name, "name_merchant": name,
-        "sku": f"SKU-{pid}-{variant_id}", "quantity": qty,
-        "applied_discounts": [], "product_options": [], "configurable_fields": [],
-    })
+    item = ITEM_TEMPLATE.copy()
+    item["id"], item["order_id"], item["product_id"], item["variant_id"] = item_id, oid, pid, variant_id
+    item["order_address_id"] = address_id
+    item["name"] = item["name_customer"] = item["name_merchant"] = name
+    item["sku"], item["quantity"] = f"SKU-{pid}-{variant_id}", qty
+    _item_money(item, price, rate, qty)
+    item["applied_discounts"], item["configurable_fields"] = [], []
     if brand:
-        item["brand"] = vocab.BRAND_NAMES[(brand - 1) % len(vocab.BRAND_NAMES)]
+        item["brand"] = BRANDS[(brand - 1) % N_BRANDS]
     if n_var > 1:
         item["option_set_id"] = 10 + pid % 7
-        item["product_options"] = [{
-            "id": item_id, "option_id": 1, "order_product_id": item_id, "product_option_id": 100 + pid,
-            "display_name": "Color", "display_name_customer": "Color", "display_name_merchant": "Color",
-            "display_value": vocab.COLORS[(variant_id - first_var) % len(vocab.COLORS)],
-            "display_value_customer": "", "display_value_merchant": "", "value": str(variant_id),
-            "type": "Swatch", "name": "Colors", "display_style": ""}]
-    return item, (price * qty, _tax(price, rate) * qty)
+        opt = OPTION_TEMPLATE.copy()
+        opt["id"] = opt["order_product_id"] = item_id
+        opt["product_option_id"] = 100 + pid
+        opt["display_value"] = COLORS[(variant_id - first_var) % N_COLORS]
+        opt["value"] = str(variant_id)
+        item["product_options"] = [opt]
+    else:
+        item["product_options"] = []
+    return item, (price * qty, _round_cents(price * rate // 10000) * qty)
+
+
+BRANDS, N_BRANDS = vocab.BRAND_NAMES, len(vocab.BRAND_NAMES)
+COLORS, N_COLORS = vocab.COLORS, len(vocab.COLORS)
 
 
 def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, rate: int) -> dict[str, Any]:

@@ -8,10 +8,13 @@ header-less 429; missing/invalid X-Auth-Token -> 401; quota spent -> 429 with re
 
 from __future__ import annotations
 
+import gc
 import random
 import re
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -33,6 +36,20 @@ def encode_body(body: Any) -> bytes:
     """Compact UTF-8 JSON (byte-identical to json.dumps(..., ensure_ascii=False, separators=(",", ":"))
     for what the emulator serves), about 10x faster than the stdlib: a 1.8 MB orders page in ~6 ms, not ~60."""
     return orjson.dumps(body)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC while a handler builds its records: a 250-record page allocates tens of thousands
+    of dicts (none in cycles; refcounting frees them), and collections triggered meanwhile, now and then a
+    full one over every cached record, cost 10-15% of the page. Re-enabled only by whoever disabled it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -126,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(int(fault), faults.error_body(int(fault), version), headers)
         req = Request(method, version, rest, query, body, token, emu, time.time())
         try:
-            with emu.store.lock:
+            with emu.store.lock, gc_paused():
                 resp = handler(req, *args)
         except ApiError as err:
             resp = Response(err.status, err.body(version))

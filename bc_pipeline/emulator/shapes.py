@@ -44,15 +44,19 @@ def product(full: dict[str, Any], includes: set[str]) -> dict[str, Any]:
     return {k: v for k, v in full.items() if k not in PRODUCT_INCLUDES or k in includes}
 
 
-def _consignment(ship: dict[str, Any], items: list[dict[str, Any]], with_items: bool, base: str) -> dict[str, Any]:
-    out: dict[str, Any] = {k: v for k, v in ship.items() if k not in ("order_id", "shipping_quotes")}
+CONSIGNMENT_MONEY = ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax", "base_handling_cost",
+                     "handling_cost_ex_tax", "handling_cost_inc_tax", "handling_cost_tax")
+
+
+def _consignment(ship: dict[str, Any], mine: list[dict[str, Any]], with_items: bool, base: str) -> dict[str, Any]:
+    out: dict[str, Any] = ship.copy()
+    out.pop("order_id", None)
+    out.pop("shipping_quotes", None)
     oid, sid = ship["order_id"], ship["id"]
-    for key in ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax", "base_handling_cost",
-                "handling_cost_ex_tax", "handling_cost_inc_tax", "handling_cost_tax"):
+    for key in CONSIGNMENT_MONEY:
         out[key] = float(ship[key])  # consignments show costs as numbers (shippingConsignment_Get)
-    mine = [it for it in items if it["order_address_id"] == sid]
-    if with_items:
-        out["line_items"] = [dict(it) for it in mine[:CONSIGNMENT_CAP]]
+    if with_items:  # shared with the record (read-only): the served bytes are the same as a copy's
+        out["line_items"] = mine[:CONSIGNMENT_CAP]
     else:
         out["line_items"] = [{"url": f"{base}/orders/{oid}/products/{it['id']}",
                               "resource": f"/orders/{oid}/products/{it['id']}"} for it in mine]
@@ -63,17 +67,21 @@ def _consignment(ship: dict[str, Any], items: list[dict[str, Any]], with_items: 
 
 def order(full: dict[str, Any], includes: set[str], structure_object: bool, base: str) -> dict[str, Any]:
     """base: 'http://host/stores/{hash}/v2' for the link urls."""
-    out = dict(full)
+    out = full.copy()
     for key in INTERNAL_ORDER_KEYS:
         out.pop(key, None)
     if "consignments" in includes or "consignments.line_items" in includes:
         with_items = "consignments.line_items" in includes
-        items = full["_products"]
-        shipping = [_consignment(s, items, with_items, base) for s in full["_shipping"]]
+        ships = full["_shipping"]
+        per_ship: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in ships}
+        for it in full["_products"]:
+            mine = per_ship.get(it["order_address_id"])
+            if mine is not None:
+                mine.append(it)
+        shipping = [_consignment(s, per_ship[s["id"]], with_items, base) for s in ships]
         cons = {"pickups": [], "shipping": shipping, "downloads": [], "email": {"gift_certificates": []}}
         out["consignments"] = cons if structure_object else [cons]
-        if with_items and any(sum(1 for it in items if it["order_address_id"] == s["id"]) > CONSIGNMENT_CAP
-                              for s in full["_shipping"]):
+        if with_items and any(len(mine) > CONSIGNMENT_CAP for mine in per_ship.values()):
             out["__warning__"] = TRUNCATION_WARNING
     if "fees" in includes:
         out["fees"] = []
