@@ -107,15 +107,22 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
 
 
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], reference: dict | None,
-             is_reference: bool = False) -> dict:
+             is_reference: bool = False, previous: dict | None = None) -> dict:
     """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
     runs are projected by scaling `reference` (that store's entry) when there is one."""
     shape = sizes.shape_for(sizes.parse_size(label))
     entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": _load(),
                    "shape": asdict(shape),
                    "bc_pipeline": {}, "peers": {}}
+    if previous and previous.get("shape") == entry["shape"] and previous.get("seed", args.seed) == args.seed:
+        # --merge with --modes: keep the modes measured before (same store), replace the ones measured now
+        entry = {**previous, "measured_utc": entry["measured_utc"] + " (modes: " + args.modes + ")",
+                 "load_avg_1m_start": entry["load_avg_1m_start"]}
+    entry["seed"] = args.seed
     peer_raw: dict[str, dict[str, PeerRun]] = {}
-    modes = [UNCONSTRAINED] + ([] if args.skip_constrained else [CONSTRAINED])
+    wanted = {m.strip() for m in args.modes.split(",")}
+    modes = [c for c in (UNCONSTRAINED, CONSTRAINED) if c.name in wanted
+             and not (args.skip_constrained and c is CONSTRAINED)]
     with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
         for constraints in modes:
             mode, workdir = constraints.name, Path(tmp) / constraints.name
@@ -140,6 +147,8 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     if not env.ok:
                         entry["peers"][name] = env.reason
                         continue
+                    if not isinstance(entry["peers"].get(name), dict):
+                        entry["peers"][name] = {}
                     limit = args.peer_full_limit if is_reference else args.peer_time_limit
                     raw = peer_run(name, env, store, workdir, limit, aliases)
                     peer_raw.setdefault(name, {})[mode] = raw
@@ -201,6 +210,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="seconds per peer per mode on the reference store (split over its processes)")
     p.add_argument("--sync-time-limit", type=float, default=1800.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
+    p.add_argument("--modes", default="unconstrained,constrained",
+                   help="which stores to measure; with --merge the other mode of a size measured before is kept")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     p.add_argument("--rerender", action="store_true",
@@ -246,11 +257,15 @@ def main(argv: list[str] | None = None) -> int:
         kept = json.loads(previous.read_text()).get("sizes", [])
         if ref_label and any(s["size"] == ref_label and s.get("reference") for s in kept) and ref_label in labels:
             labels.remove(ref_label)  # reuse the reference measured by an earlier run
+        previous_by_size = {s["size"]: s for s in kept}
         kept = [s for s in kept if s["size"] not in labels]
+    else:
+        previous_by_size = {}
     reference = next((s for s in kept if s.get("reference") and s["size"] == ref_label), None)
     for label in labels:
         is_ref = label == ref_label
-        entry = run_size(label, args, peers, None if is_ref else reference, is_reference=is_ref)
+        entry = run_size(label, args, peers, None if is_ref else reference, is_reference=is_ref,
+                         previous=previous_by_size.get(label))
         if is_ref:
             entry["reference"] = True
             reference = entry
