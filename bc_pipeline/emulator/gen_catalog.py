@@ -38,12 +38,18 @@ def variant(store: Store, vid: int) -> dict[str, Any]:
     pid, k = vt.get("product_id", i), vt.get("k", i)
     pt = store.tables["products"]
     j = pt.pos(pid)
-    price = pt.get("price", j) + k * 10000 if j is not None else 100000
+    price = pt.get("price", j) if j is not None else 100000 - k * 10000
     n_var = pt.get("n_var", j) if j is not None else 1
-    h = mix(store.seed, vid)  # two draws only: a full random stream would cost more than the record
+    return _variant(store.seed, vid, pid, k, price, n_var)
+
+
+def _variant(seed: int, vid: int, pid: int, k: int, product_price: int, n_var: int) -> dict[str, Any]:
+    price = product_price + k * 10000
+    h = mix(seed, vid)  # two draws only: a full random stream would cost more than the record
+    shown = money_num(price)
     return {
         "id": vid, "product_id": pid, "sku": f"SKU-{pid}-{vid}", "sku_id": None if n_var <= 1 else 1000 + vid,
-        "price": money_num(price), "calculated_price": money_num(price), "sale_price": 0, "retail_price": 0,
+        "price": shown, "calculated_price": shown, "sale_price": 0, "retail_price": 0,
         "map_price": 0, "weight": 1, "calculated_weight": 1, "width": 0, "height": 0, "depth": 0,
         "is_free_shipping": False, "fixed_cost_shipping_price": 0, "purchasing_disabled": h % 20 == 0,
         "purchasing_disabled_message": "", "image_url": "", "cost_price": money_num(price * 6 // 10),
@@ -73,20 +79,21 @@ def product_full(store: Store, pid: int) -> dict[str, Any]:
     t = store.tables["products"]
     i = t.pos(pid)
     rnd = rng_for(store.seed, "product", pid)
-    price = t.get("price", i)
-    n_var = t.get("n_var", i)
-    modified = t.get("modified", i)
-    name = t.get("name", i)
-    variants = [variant(store, vid) for vid in store.variant_ids(pid)]
+    price, n_var, modified, name, first_var, created, brand, visible = t.values(
+        i, "price", "n_var", "modified", "name", "var_start", "created", "brand", "visible")
+    seed = store.seed
+    variants = [_variant(seed, vid, pid, vid - first_var, price, n_var) if 0 <= vid - first_var < n_var
+                else variant(store, vid) for vid in store.variant_ids(pid)]
     n_cat = store.tables["categories"].n
     cats = sorted({1 + rnd.randrange(n_cat) for _ in range(rnd.randrange(1, 3))}) if n_cat else []
     url = "/" + name.lower().replace(" ", "-") + "/"
+    modified_at = iso_offset(modified)
     images = [{"id": pid * 10 + k, "product_id": pid, "is_thumbnail": k == 1, "sort_order": k - 1,
                "description": "", "image_file": f"p/{pid}_{k}.jpg",
                "url_zoom": f"{CDN}/1280x1280/products/{pid}/{k}.jpg",
                "url_standard": f"{CDN}/500x659/products/{pid}/{k}.jpg",
                "url_thumbnail": f"{CDN}/220x290/products/{pid}/{k}.jpg",
-               "url_tiny": f"{CDN}/44x58/products/{pid}/{k}.jpg", "date_modified": iso_offset(modified)}
+               "url_tiny": f"{CDN}/44x58/products/{pid}/{k}.jpg", "date_modified": modified_at}
               for k in range(1, rnd.randrange(1, 4))]
     return {
         "id": pid, "name": name, "type": "physical", "sku": f"SKU-{pid}",
@@ -94,19 +101,19 @@ def product_full(store: Store, pid: int) -> dict[str, Any]:
         "weight": rnd.randrange(1, 20), "width": 0, "depth": 0, "height": 0,
         "price": money_num(price), "cost_price": money_num(price * 6 // 10), "retail_price": 0,
         "sale_price": 0, "map_price": 0, "tax_class_id": 0, "product_tax_code": "",
-        "calculated_price": money_num(price), "categories": cats, "brand_id": t.get("brand", i),
+        "calculated_price": money_num(price), "categories": cats, "brand_id": brand,
         "option_set_id": None if n_var <= 1 else 10 + pid % 7, "option_set_display": "right",
         "inventory_level": rnd.randrange(0, 500), "inventory_warning_level": 0,
         "inventory_tracking": "none" if n_var <= 1 else "variant", "reviews_rating_sum": 0,
         "reviews_count": 0, "total_sold": rnd.randrange(0, 300), "fixed_cost_shipping_price": 0,
-        "is_free_shipping": rnd.random() < 0.1, "is_visible": t.get("visible", i),
+        "is_free_shipping": rnd.random() < 0.1, "is_visible": visible,
         "is_featured": rnd.random() < 0.05, "related_products": [-1], "warranty": "", "bin_picking_number": "",
         "layout_file": "product.html", "upc": "", "mpn": "", "gtin": "", "search_keywords": "",
         "availability": "available", "availability_description": "", "gift_wrapping_options_type": "any",
         "gift_wrapping_options_list": [], "sort_order": 0, "condition": "New", "is_condition_shown": False,
         "order_quantity_minimum": 0, "order_quantity_maximum": 0, "page_title": "", "meta_keywords": [],
-        "meta_description": "", "date_created": iso_offset(t.get("created", i)),
-        "date_modified": iso_offset(modified), "view_count": rnd.randrange(0, 1000),
+        "meta_description": "", "date_created": iso_offset(created),
+        "date_modified": modified_at, "view_count": rnd.randrange(0, 1000),
         "preorder_release_date": None, "preorder_message": "", "is_preorder_only": False,
         "is_price_hidden": False, "price_hidden_label": "",
         "custom_url": {"url": url, "is_customized": False},

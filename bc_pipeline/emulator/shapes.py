@@ -22,10 +22,10 @@ PRODUCT_INCLUDES = ("variants", "custom_fields", "options", "images", "modifiers
 
 
 def customer(full: dict[str, Any], includes: set[str]) -> dict[str, Any]:
-    out = {k: v for k, v in full.items() if k not in CUSTOMER_INCLUDES.values()}
+    out = full.copy()
     for inc, key in CUSTOMER_INCLUDES.items():
+        value = out.pop(key, None)
         if inc in includes:
-            value = full[key]
             if key == "addresses":
                 value = [address(a, "formfields" in includes) for a in value[:EMBED_CAP]]
             elif key == "attributes":
@@ -35,13 +35,18 @@ def customer(full: dict[str, Any], includes: set[str]) -> dict[str, Any]:
 
 
 def address(full: dict[str, Any], formfields: bool) -> dict[str, Any]:
-    if formfields:
-        return dict(full)
-    return {k: v for k, v in full.items() if k != "form_fields"}
+    out = full.copy()
+    if not formfields:
+        out.pop("form_fields", None)
+    return out
 
 
 def product(full: dict[str, Any], includes: set[str]) -> dict[str, Any]:
-    return {k: v for k, v in full.items() if k not in PRODUCT_INCLUDES or k in includes}
+    out = full.copy()
+    for key in PRODUCT_INCLUDES:
+        if key not in includes:
+            out.pop(key, None)
+    return out
 
 
 CONSIGNMENT_MONEY = ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax", "base_handling_cost",
