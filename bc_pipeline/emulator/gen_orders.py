@@ -29,8 +29,9 @@ def _round_cents(units: int) -> int:
     return (units + 50) // 100 * 100
 
 
-def _link(store: Store, resource: str) -> dict[str, str]:
-    return {"url": f"{store.base_url}/stores/{store.store_hash}/v2{resource}", "resource": resource}
+def _link(v2: str, resource: str) -> dict[str, str]:
+    """v2: the store's '{base_url}/stores/{hash}/v2'."""
+    return {"url": v2 + resource, "resource": resource}
 
 
 ZERO = money(0)
@@ -120,10 +121,23 @@ BRANDS, N_BRANDS = vocab.BRAND_NAMES, len(vocab.BRAND_NAMES)
 COLORS, N_COLORS = vocab.COLORS, len(vocab.COLORS)
 
 
-def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, rate: int) -> dict[str, Any]:
+SHIPPING_BASES = (0, 0, 50000, 99900, 129900, 200000)
+_SHIP_MONEY: dict[tuple[int, int], tuple[str, str, str]] = {}  # (base, rate) -> base, inc tax, tax strings
+
+
+def _ship_money(base: int, rate: int) -> tuple[str, str, str]:
+    found = _SHIP_MONEY.get((base, rate))
+    if found is None:
+        tax = _round_cents(base * rate // 10000)
+        found = _SHIP_MONEY[(base, rate)] = (money(base), money(base + tax), money(tax))
+    return found
+
+
+def _shipping(v2: str, oid: int, k: int, names: tuple[str, str, str], rnd, rate: int) -> dict[str, Any]:
     street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
-    base = rnd.choice((0, 0, 50000, 99900, 129900, 200000))
+    base = rnd.choice(SHIPPING_BASES)
     tax = _round_cents(base * rate // 10000)
+    base_s, inc_s, tax_s = _ship_money(base, rate)
     sid = oid * 10 + k
     first, last, email = names if k == 1 else (rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES),
                                                 names[2])
@@ -133,11 +147,11 @@ def _shipping(store: Store, oid: int, k: int, names: tuple[str, str, str], rnd, 
         "country": country, "country_iso2": iso2, "phone": f"555-01{k:02d}", "email": email,
         "items_total": 0, "items_shipped": 0,
         "shipping_method": "Free Shipping" if base == 0 else rnd.choice(vocab.SHIPPING_METHODS[1:]),
-        "base_cost": money(base), "cost_ex_tax": money(base), "cost_inc_tax": money(base + tax),
-        "cost_tax": money(tax), "cost_tax_class_id": 2, "base_handling_cost": ZERO,
+        "base_cost": base_s, "cost_ex_tax": base_s, "cost_inc_tax": inc_s,
+        "cost_tax": tax_s, "cost_tax_class_id": 2, "base_handling_cost": ZERO,
         "handling_cost_ex_tax": ZERO, "handling_cost_inc_tax": ZERO, "handling_cost_tax": ZERO,
         "handling_cost_tax_class_id": 2, "shipping_zone_id": 1, "shipping_zone_name": country,
-        "shipping_quotes": _link(store, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
+        "shipping_quotes": _link(v2, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
         "form_fields": [],
     }, (base, tax)
 
@@ -179,7 +193,8 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     else:
         first, last = rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES)
         email, phone = f"{slug(first)}.{slug(last)}.guest{oid}@example.net", ""
-    ships = [_shipping(store, oid, k, (first, last, email), rnd, rate) for k in range(1, n_ship + 1)]
+    v2 = f"{store.base_url}/stores/{store.store_hash}/v2"
+    ships = [_shipping(v2, oid, k, (first, last, email), rnd, rate) for k in range(1, n_ship + 1)]
     ship_units = [u for _, u in ships]
     ships = [sh for sh, _ in ships]
     chunk = math.ceil(n_items / max(1, n_ship))
@@ -224,7 +239,8 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     items_total = sum(it["quantity"] for it in items)
     items_shipped = sum(it["quantity_shipped"] for it in items)
     shipped_at = min(modified, created + rnd.randrange(3600, 86400 * 5))
-    order = dict(ORDER_TEMPLATE)
+    discount_s = money(discount)
+    order = ORDER_TEMPLATE.copy()
     order.update({
         "id": oid, "customer_id": cust, "date_created": rfc2822(created), "date_modified": rfc2822(modified),
         "date_shipped": rfc2822(shipped_at) if items_shipped else "",
@@ -242,7 +258,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         "store_default_to_transactional_exchange_rate": cur_rate,
         "staff_notes": rnd.choice(("", "", "Gift — handle with care", "VIP")),
         "customer_message": rnd.choice(("", "", "Bitte klingeln, merci !", "请放在门口")),
-        "discount_amount": money(discount), "coupon_discount": money(discount),
+        "discount_amount": discount_s, "coupon_discount": discount_s,
         "shipping_address_count": n_ship, "is_deleted": archived,
         "cart_id": uuid_for(rnd),
         "billing_address": {
@@ -251,9 +267,9 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
             "phone": phone, "email": email, "form_fields": []},
         "is_email_opt_in": rnd.random() < 0.4,
         "order_source": rnd.choice(vocab.ORDER_SOURCES),
-        "products": _link(store, f"/orders/{oid}/products"),
-        "shipping_addresses": _link(store, f"/orders/{oid}/shippingaddresses"),
-        "coupons": _link(store, f"/orders/{oid}/coupons"),
+        "products": _link(v2, f"/orders/{oid}/products"),
+        "shipping_addresses": _link(v2, f"/orders/{oid}/shippingaddresses"),
+        "coupons": _link(v2, f"/orders/{oid}/coupons"),
         "customer_locale": rnd.choice(vocab.LOCALES),
         "_products": items, "_shipping": ships, "_coupons": coupons,
     })

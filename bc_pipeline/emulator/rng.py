@@ -44,4 +44,4 @@ def money_num(units: int) -> float | int:
     """Integer ten-thousandths -> a JSON number as the v3 catalog shows (7.95, 225)."""
     if units % 10000 == 0:
         return units // 10000
-    return round(units / 10000, 4)
+    return units / 10000  # correctly rounded division: already the double nearest the 4-decimal value
