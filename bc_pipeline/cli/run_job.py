@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from bc_pipeline.cli.stale_runs import process_tags, release_dead_runs
+from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
 from bc_pipeline.defs.raw_assets import progress_log
 from bc_pipeline.sync.status import format_status, read_status
 
@@ -22,14 +22,6 @@ class Outcome:
     run_id: str
     error: str | None
     summary: str
-
-
-def _innermost_message(error: dg.SerializableErrorInfo | None) -> str:
-    while error is not None and error.cause is not None:
-        error = error.cause
-    if error is None:
-        return "unknown error"
-    return error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name or "error"
 
 
 def _month_key(day: str) -> str:
@@ -66,10 +58,7 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
     result = job.execute_in_process(
         instance=instance, partition_key=partition_key, tags=tags, run_config=run_config, raise_on_error=False
     )
-    error = None
-    if not result.success:
-        failures = [e for e in result.all_events if e.is_step_failure]
-        error = "; ".join(_innermost_message(e.step_failure_data.error) for e in failures) or "run failed"
+    error = None if result.success else failure_reason(result)
     db_path = Path(os.environ.get("BC_DUCKDB_PATH") or "data/bigcommerce.duckdb")
     summary = format_status(read_status(db_path)) if db_path.exists() else ""
     return Outcome(success=result.success, run_id=result.run_id, error=error, summary=summary)

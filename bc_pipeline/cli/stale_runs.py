@@ -1,4 +1,5 @@
-"""Recovering from a killed `bc-pipeline` process: its run would stay STARTED and keep the `duckdb` pool's
+"""Runs the CLI executes in-process: their one-line failure reason, and recovering from a killed
+`bc-pipeline` process: its run would stay STARTED and keep the `duckdb` pool's
 only slot for ever, so every later run would wait behind it.
 
 Runs started by the CLI carry their host and process id as tags. Before a new run, each such run still
@@ -45,3 +46,16 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
         released.append(run.run_id)
     return released
+
+
+def failure_reason(result: dg.ExecuteInProcessResult) -> str:
+    """The innermost message of each failed step, one line each (the full trace stays in the event log)."""
+    messages = []
+    for event in result.all_events:
+        if not event.is_step_failure or event.step_failure_data.error is None:
+            continue
+        error = event.step_failure_data.error
+        while error.cause is not None:
+            error = error.cause
+        messages.append(error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name)
+    return "; ".join(messages) or "run failed"

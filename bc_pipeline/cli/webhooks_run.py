@@ -8,6 +8,7 @@ from collections.abc import Callable
 import click
 import dagster as dg
 
+from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.options import WebhookOptions
 
@@ -15,17 +16,6 @@ from bc_pipeline.webhooks.options import WebhookOptions
 def _value(metadata: dict, key: str, default: object = 0) -> object:
     entry = metadata.get(key)
     return getattr(entry, "value", default) if entry is not None else default
-
-
-def _error(result: dg.ExecuteInProcessResult) -> str:
-    messages = []
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data.error is not None:
-            error = event.step_failure_data.error
-            while error.cause is not None:
-                error = error.cause
-            messages.append(error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name)
-    return "; ".join(messages) or "run failed"
 
 
 def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda line: None,
@@ -36,6 +26,7 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
 
     job = defs().resolve_job_def(JOB_NAME)
     instance = instance or dg.DagsterInstance.get()
+    release_dead_runs(instance)
     root = options.webhook_dir.resolve()
     inbox = Inbox(root)
     totals = {"runs": 0, "files_applied": 0, "files_quarantined": 0, "events": 0, "api_requests": 0}
@@ -45,11 +36,11 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
             break
         result = job.execute_in_process(
             run_config=batch_run_config(root, names), instance=instance, raise_on_error=False,
-            tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names))},
+            tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), **process_tags()},
         )
         if not result.success:
             raise click.ClickException(
-                f"webhook run {result.run_id} failed; its files stay in the inbox: {_error(result)}"
+                f"webhook run {result.run_id} failed; its files stay in the inbox: {failure_reason(result)}"
             )
         metadata = result.asset_materializations_for_node(OP_NAME)[-1].metadata
         totals["runs"] += 1
