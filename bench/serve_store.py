@@ -23,11 +23,7 @@ from typing import Any
 
 import numpy as np
 
-try:
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
-except ImportError:  # before the package exports them
-    from bc_pipeline.emulator.config import EmulatorConfig
-    from bc_pipeline.emulator.emulator import Emulator
+from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 MUTATED = ("customers", "orders", "products")
 _NUMBER = re.compile(r"/\d+(?=/|$)")
