@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -105,11 +106,13 @@ class BigCommerceClient:
         while True:
             self.gate.acquire()
             response: requests.Response | None = None
+            started = time.monotonic()
             try:
                 with self._adapter.budget(self.max_retries - used):
                     response = self._session.get(url, params=params, timeout=self.timeout, stream=True)
                 used += retries_used(response)
                 body = response.content
+                self.stats.add(fetch_seconds=time.monotonic() - started)
             except _TRUNCATION_ERRORS as exc:
                 self.gate.release(None if response is None else response.headers)
                 if response is None:
@@ -136,7 +139,10 @@ class BigCommerceClient:
                 if status == 204 or not body.strip():
                     return None
                 try:
-                    return json.loads(body)
+                    started = time.monotonic()
+                    parsed = json.loads(body)
+                    self.stats.add(parse_seconds=time.monotonic() - started)
+                    return parsed
                 except ValueError:
                     used += 1
                     self._backoff_or_give_up(used, what, f"{status} with a body that is not JSON")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from typing import Any
 
@@ -18,6 +19,19 @@ from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
 
 CUSTOMER_BATCH = 50  # customers per customer_id:in request
+ORDER_BATCH = 25  # truncated orders completed together (their /products requests run concurrently)
+BATCH = {"customers": CUSTOMER_BATCH, "orders": ORDER_BATCH}
+
+
+def needs_completion(stream: str, record: dict[str, Any]) -> bool:
+    """Whether a record came with a capped list that must be completed before it is flattened."""
+    if stream == "customers":
+        return ("addresses" in record and (record.get("address_count") or 0) > len(record["addresses"] or [])) or (
+            "attributes" in record and (record.get("attribute_count") or 0) > len(record["attributes"] or [])
+        )
+    if stream == "orders":
+        return "__warning__" in record
+    return False
 
 
 def _children_by_customer(client: Any, stream: str, customer_ids: list[int]) -> dict[int, list[dict]]:
@@ -25,7 +39,9 @@ def _children_by_customer(client: Any, stream: str, customer_ids: list[int]) -> 
     for start in range(0, len(customer_ids), CUSTOMER_BATCH):
         chunk = customer_ids[start : start + CUSTOMER_BATCH]
         params = {"customer_id:in": ",".join(map(str, chunk))}
-        for page in fetch_pages(client, STREAMS[stream], params=params):
+        # by parent, not by date: no window to plan, no store clock to ask for
+        undated = dataclasses.replace(STREAMS[stream], date_min=None, date_max=None)
+        for page in fetch_pages(client, undated, params=params):
             for child in page.records:
                 found[int(child["customer_id"])].append(child)
     for children in found.values():

@@ -14,6 +14,8 @@ class RequestStats:
     throttled_seconds: float = 0.0
     pages: int = 0             # listing pages delivered by fetch_pages
     bytes: int = 0             # response body bytes received
+    fetch_seconds: float = 0.0  # time in HTTP (request to last body byte), summed over threads
+    parse_seconds: float = 0.0  # time decoding JSON bodies, summed over threads
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, **amounts: float) -> None:
@@ -25,4 +27,5 @@ class RequestStats:
         with self._lock:
             return {"requests": self.requests, "retries": self.retries, "throttled": self.throttled,
                     "throttled_seconds": round(self.throttled_seconds, 3), "pages": self.pages,
-                    "bytes": self.bytes}
+                    "bytes": self.bytes, "fetch_seconds": round(self.fetch_seconds, 3),
+                    "parse_seconds": round(self.parse_seconds, 3)}

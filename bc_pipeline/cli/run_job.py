@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
-from bc_pipeline.defs.raw_assets import progress_log
+from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.status import format_status, read_status
 
 JOB_NAME = "bigcommerce_sync"

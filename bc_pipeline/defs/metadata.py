@@ -58,6 +58,8 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamRe
         "records_per_second": dg.MetadataValue.float(round(report.rate, 1)),
         "preview": dg.MetadataValue.md(_preview(conn, table)),
     }
+    for part, share in report.time_shares().items():
+        meta[f"time_share_{part}"] = dg.MetadataValue.float(share)
     if report.since or report.until:
         meta["api_window_start"] = report.since.isoformat() if report.since else "start"
         meta["api_window_end"] = report.until.isoformat() if report.until else "now"

@@ -6,7 +6,6 @@ writer (see sync/engine.py); each table is still its own asset, with its own met
 `bigcommerce/orders` alone and only the orders stream runs.
 """
 
-import logging
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
@@ -17,10 +16,8 @@ from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
 from bc_pipeline.defs.partitions import monthly_modified
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.runs import DATED_STREAMS, raise_for_failures, sync_dated_streams
-
-# Progress lines also go to this Python logger, which `bc-pipeline sync` prints as they come.
-progress_log = logging.getLogger("bc_pipeline.progress")
 
 
 class SyncConfig(dg.Config):
@@ -83,6 +80,7 @@ def dated_streams(
         client.close()
     for stream, report in reports.items():
         context.log.info(report.progress_line() + f" ({windows[stream].describe()})")
+        progress_log.info(report.progress_line())
     with warehouse.get_connection() as conn:
         for stream, report in reports.items():
             if report.error:

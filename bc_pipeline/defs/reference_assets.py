@@ -7,9 +7,9 @@ sync/reference.py for how variant-only changes are caught.
 import dagster as dg
 
 from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
-from bc_pipeline.defs.raw_assets import progress_log
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.sync.reference import sync_reference_streams
+from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.runs import raise_for_failures
 
 REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses", "customer_attributes")
@@ -40,6 +40,7 @@ def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerc
     with warehouse.get_connection() as conn:
         for table, report in reports.items():
             context.log.info(report.progress_line())
+            progress_log.info(report.progress_line())
             if not report.error:
                 yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report))
     raise_for_failures(reports)

@@ -25,10 +25,10 @@ from typing import Any
 import duckdb
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.bigcommerce.completion import complete_records
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
+from bc_pipeline.sync.completer import Completer
 from bc_pipeline.sync.deletes import mark_missing
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
@@ -70,6 +70,7 @@ Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> None:
     """Fetch one stream with its own client (shared quota gate): its stats are this stream's requests."""
+    completer = Completer(client, plan.stream, out)
     try:
         stream = STREAMS[plan.stream]
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
@@ -78,13 +79,16 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> N
             for chunk_since, chunk_until in chunks:
                 pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids, params=params)
                 for page in pages:  # interim counts; the stream client's stats give the exact total at the end
-                    records = complete_records(client, plan.stream, page.records)
-                    out.put((plan.stream, records, getattr(page, "requests", 1)))
+                    completer.add(page.records, getattr(page, "requests", 1))
                 if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
+                    completer.drain()  # the chunk's held records go first: the checkpoint covers them
                     out.put((plan.stream, _Checkpoint(chunk_until), 0))
+        completer.drain()
         out.put((plan.stream, _DONE, 0))
     except BaseException as exc:  # handed to the writer thread, which reports it against the stream
         out.put((plan.stream, exc, 0))
+    finally:
+        completer.close()
 
 
 def _param_sets(plan: StreamPlan) -> list[dict[str, str] | None]:
@@ -152,14 +156,18 @@ class _Writer:
                 )
             )
         if records or state_writes:
+            started = time.monotonic()
             rows = rows_for(plan.stream, records)
+            report.transform_seconds += time.monotonic() - started
+            started = time.monotonic()
             with self.connect() as conn:
                 merged = Warehouse(conn).merge(rows, self.synced_at, state_writes=state_writes)
+            report.write_seconds += time.monotonic() - started
             report.rows.update(merged)
             report.batches += 1
         if final:
             self._finish(plan, report)
-        self._tick(report, force=final)
+        self._tick(report)  # the caller prints each stream's final line, once its request figures are in
 
     def _finish(self, plan: StreamPlan, report: StreamReport) -> None:
         seen = self.seen_ids.pop(plan.stream, set())
@@ -177,7 +185,7 @@ class _Writer:
         report.error = str(exc) or type(exc).__name__
         with self.connect() as conn:
             state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
-        self._tick(report, force=True)
+        self._tick(report)
 
 
 def run_plans(
@@ -230,7 +238,10 @@ def run_plans(
     for t in threads:
         t.join(timeout=5)
     for stream, stream_client in clients.items():
-        reports[stream].requests = int(stream_client.stats.snapshot().get("requests", reports[stream].requests))
+        stats = stream_client.stats.snapshot()
+        reports[stream].requests = int(stats.get("requests", reports[stream].requests))
+        reports[stream].fetch_seconds = float(stats.get("fetch_seconds", 0.0))
+        reports[stream].parse_seconds = float(stats.get("parse_seconds", 0.0))
         stream_client.close()
     return reports
 

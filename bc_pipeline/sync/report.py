@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# Progress lines of a sync: Dagster's log gets them too; `bc-pipeline sync` prints this logger as they come.
+progress_log = logging.getLogger("bc_pipeline.progress")
 
 
 @dataclass
@@ -23,6 +27,17 @@ class StreamReport:
     seconds: float = 0.0
     error: str | None = None
     high_water_mark: datetime | None = None
+    # where the time went (thread-seconds): HTTP, JSON decoding, flattening to rows, DuckDB merges
+    fetch_seconds: float = 0.0
+    parse_seconds: float = 0.0
+    transform_seconds: float = 0.0
+    write_seconds: float = 0.0
+
+    def time_shares(self) -> dict[str, float]:
+        parts = {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
+                 "transform": self.transform_seconds, "write": self.write_seconds}
+        total = sum(parts.values())
+        return {k: round(v / total, 3) for k, v in parts.items()} if total > 0 else {}
 
     @property
     def rate(self) -> float:
@@ -35,6 +50,9 @@ class StreamReport:
             until = self.until.isoformat(timespec="seconds") if self.until else "now"
             window = f" [{since} .. {until}]"
         status = f" FAILED: {self.error}" if self.error else ""
+        shares = self.time_shares()
+        if shares and self.write_seconds:
+            status += " (" + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()) + ")"
         return (
             f"{self.stream:<24} {self.records:>9,} records {self.pages:>6,} pages {self.requests:>6,} requests "
             f"{self.rate:>9,.0f} rec/s{window}{status}"

@@ -51,13 +51,13 @@ def _ago(at: datetime | None, now: datetime) -> str:
 def format_status(status: tuple[list[StreamStatus], dict[str, tuple[int, int]]]) -> str:
     states, counts = status
     now = datetime.now(UTC)
-    lines = [f"{'stream':<16} {'last success':<22} {'high-water mark':<27} {'behind':<12} last error"]
+    lines = [f"{'stream':<20} {'last success':<22} {'high-water mark':<27} {'behind':<12} last error"]
     for s in states:
         success = s.last_success_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ") if s.last_success_at else "never"
         mark = s.high_water_mark.astimezone(UTC).isoformat(timespec="seconds") if s.high_water_mark else "-"
         behind = _ago(s.high_water_mark, now).replace(" ago", "") if s.high_water_mark else "-"
         error = f"{s.last_error} ({_ago(s.last_error_at, now)})" if s.last_error else ""
-        lines.append(f"{s.stream:<16} {success:<22} {mark:<27} {behind:<12} {error}")
+        lines.append(f"{s.stream:<20} {success:<22} {mark:<27} {behind:<12} {error}")
     lines.append("")
     lines.append(f"{'table':<37} {'rows':>12} {'deleted':>9}")
     for table, (total, deleted) in counts.items():
