@@ -1,11 +1,13 @@
-"""Merging batches into the warehouse: stage, de-duplicate, MERGE, replace children, all in one transaction.
+"""Merging batches into the warehouse: stage, de-duplicate, upsert, replace children, all in one transaction.
 
-Per table of a batch: the rows are staged as a typed temp table (staging.py); duplicate keys keep the newest
-`date_modified`; MERGE on the key writes a row only if no newer copy is stored. For child tables (line items,
-shipping addresses, customer addresses, variants) the children of every parent row that was written are
-replaced when that parent record carried its complete set, so a child removed upstream disappears; children
-listed on their own are upserted. State writes (state.py) run in the same transaction, so a high-water mark
-never gets ahead of committed data. Any error rolls everything back.
+Per table of a batch: the rows are staged as a typed temp table (staging.py, through Arrow); duplicate keys keep
+the newest `date_modified` (then the last in the batch); a row is written only if no newer copy is stored. A
+written row replaces its stored copy by DELETE then INSERT (measured ~2x cheaper in DuckDB than MERGE's
+update, and a first load is a plain INSERT). For child tables (line items, shipping addresses, customer
+addresses, variants) the children of every written parent whose winning record carried its complete set are
+replaced, so a child removed upstream disappears; children listed on their own are upserted. State writes
+(state.py) run in the same transaction, so a high-water mark never gets ahead of committed data. Any error
+rolls everything back.
 """
 
 from __future__ import annotations
@@ -31,6 +33,23 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
+def _key(t: Table) -> str:
+    return ", ".join(_q(k) for k in t.key)
+
+
+def _order(t: Table) -> str:
+    """Which copy of a key wins within a batch: the newest version, then the last in the batch."""
+    return (f"{_q(t.version)} DESC NULLS LAST, " if t.version else "") + "_ord DESC"
+
+
+def _columns(t: Table) -> str:
+    return ", ".join(_q(c.name) for c in t.columns)
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+
+
 def _newer(t: Table) -> str:
     if t.version is None:
         return "true"
@@ -45,8 +64,8 @@ class Warehouse:
         self.conn = conn
         run(conn, "SET TimeZone = 'UTC'")
         present = run(conn,
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_catalog = current_database() AND table_schema = ? AND table_name IN "
+            "SELECT count(*) FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = ? AND table_name IN "
             f"({', '.join('?' * len(TABLES))})",
             [SCHEMA, *TABLES],
         )[0][0]
@@ -66,93 +85,89 @@ class Warehouse:
         order = [t for t in tables if t.parent is None] + [t for t in tables if t.parent is not None]
         writes = list(state_writes)
         counts: dict[str, int] = {t.name: 0 for t in tables}
+        sources: dict[str, str] = {}
         temps: list[str] = []
-        self._kinds: dict[str, str] = {}
         run(self.conn, "BEGIN TRANSACTION")
         try:
             for t in order:
                 rows = list(rows_by_table[t.name])
                 if t.parent is None:
                     if rows:
-                        counts[t.name] = self._merge_parent(t, rows, synced_at, temps)
+                        children = tuple(c.name for c in tables if c.parent and c.parent[0] == t.name)
+                        counts[t.name] = self._merge_parent(t, rows, synced_at, children, sources, temps)
                 elif rows or t.parent[0] in present:
-                    counts[t.name] = self._merge_children(
-                        t, rows, rows_by_table.get(t.parent[0], ()), t.parent[0] in present, synced_at, temps
-                    )
+                    counts[t.name] = self._merge_children(t, rows, synced_at, sources, temps)
             apply_writes(self.conn, writes)
-            for name in reversed(temps):
-                run(self.conn, f"DROP {self._kinds.get(name, 'TABLE')} IF EXISTS {name}")
+            if temps:
+                run(self.conn, "; ".join(f"DROP TABLE IF EXISTS {name}" for name in temps))
             run(self.conn, "COMMIT")
         except BaseException:
             run(self.conn, "ROLLBACK")
             raise
         return counts
 
-    def _merge_parent(self, t: Table, rows: list[dict], synced_at: datetime, temps: list[str]) -> int:
-        st, dd, wr = f"_stage_{t.name}", f"_dedup_{t.name}", f"_written_{t.name}"
-        temps += [st, dd, wr]
-        stage(self.conn, t, rows, synced_at, st)
-        self._dedupe(t, st, dd, rows)
+    def _stage(self, t: Table, rows: list[dict], synced_at: datetime, children: tuple[str, ...], temps: list[str]
+               ) -> str:
+        """Stage rows; return the table holding one row per key (the staged table itself when keys are unique)."""
+        staged = stage(self.conn, t, rows, synced_at, f"_stage_{t.name}", children)
+        temps.append(staged.name)
+        if staged.unique_keys:
+            return staged.name
+        dedup = f"_dedup_{t.name}"
+        temps.append(dedup)
+        run(self.conn, sql_text("dedupe").format(dedup=dedup, source=staged.name, key=_key(t), order=_order(t)))
+        return dedup
+
+    def _merge_parent(self, t: Table, rows: list[dict], synced_at: datetime, children: tuple[str, ...],
+                      sources: dict[str, str], temps: list[str]) -> int:
+        source = sources[t.name] = self._stage(t, rows, synced_at, children, temps)
+        written = f"_written_{t.name}"
+        temps.append(written)
         (key,) = t.key
-        run(self.conn,
-            sql_text("written_ids").format(written=wr, key=_q(key), dedup=dd, target=t.qualified, newer=_newer(t))
-        )
-        self._merge(t, dd, _newer(t))
-        return run(self.conn, f"SELECT count(*) FROM {wr}")[0][0]
+        fmt = {"target": t.qualified, "key": _q(key), "source": source, "written": written}
+        run(self.conn, sql_text("written_ids").format(newer=_newer(t), **fmt))
+        n_written, n_existed = run(self.conn, f"SELECT count(*), count(*) FILTER (WHERE existed) FROM {written}")[0]
+        if n_written:
+            sql = sql_text("write_parents").format(
+                columns=_columns(t),
+                only_written="" if n_written == len(rows) else f"WHERE {_q(key)} IN (SELECT id FROM {written})",
+                **fmt,
+            )
+            if not n_existed:  # nothing stored to replace: skip the DELETE
+                sql = sql[sql.index("INSERT INTO"):]
+            run(self.conn, sql)
+        return n_written
 
-    def _merge_children(
-        self, t: Table, rows: list[dict], parent_rows: Sequence[dict], parent_present: bool,
-        synced_at: datetime, temps: list[str],
-    ) -> int:
+    def _merge_children(self, t: Table, rows: list[dict], synced_at: datetime, sources: dict[str, str],
+                        temps: list[str]) -> int:
         parent, pkey = t.parent
-        st, keep, dd, complete = (f"_stage_{t.name}", f"_keep_{t.name}", f"_dedup_{t.name}", f"_complete_{t.name}")
-        temps += [st, keep, dd, complete]
-        stage(self.conn, t, rows, synced_at, st)
-        if parent_present:
-            run(self.conn,
-                sql_text("keep_children").format(
-                    keep=keep, stage=st, pkey=_q(pkey), parent_stage=f"_stage_{parent}",
-                    parent_dedup=f"_dedup_{parent}", written=f"_written_{parent}",
-                )
+        staged = f"_stage_{t.name}"
+        unique = True
+        if rows:
+            stage_result = stage(self.conn, t, rows, synced_at, staged)
+            temps.append(staged)
+            unique = stage_result.unique_keys
+        (key,) = t.key
+        delete_complete = ""
+        if parent in sources:
+            fmt = {"written": f"_written_{parent}", "parent_source": sources[parent]}
+            delete_complete = sql_text("delete_replaced_children").format(
+                target=t.qualified, pkey=_q(pkey), flag=f"_complete_{check_identifier(t.name)}", **fmt
             )
-            ids = [r.get("id") for r in parent_rows if t.name in (r.get("_children") or ())]
-            run(self.conn, f"CREATE OR REPLACE TEMP TABLE {complete} AS SELECT unnest(CAST(? AS BIGINT[])) AS id", [ids])
-            run(self.conn,
-                f"DELETE FROM {t.qualified} WHERE {_q(pkey)} IN (SELECT id FROM _written_{parent}) "
-                f"AND {_q(pkey)} IN (SELECT id FROM {complete})"
-            )
+            keep = sql_text("keep_children").format(
+                stage=staged, pkey=_q(pkey), parent_stage=f"_stage_{parent}", **fmt
+            ) if rows else None
         else:
-            run(self.conn, f"CREATE OR REPLACE TEMP TABLE {keep} AS SELECT * FROM {st}")
-        self._dedupe(t, keep, dd, rows)
-        self._merge(t, dd, "true")
-        return run(self.conn, f"SELECT count(*) FROM {dd}")[0][0]
-
-    def _dedupe(self, t: Table, source: str, dedup: str, rows: Sequence[dict]) -> None:
-        keys = [tuple(r.get(k) for k in t.key) for r in rows]
-        if len(set(keys)) == len(keys):  # the usual batch: nothing to de-duplicate, no copy needed
-            run(self.conn, f"DROP TABLE IF EXISTS {dedup}")
-            run(self.conn, f"CREATE OR REPLACE TEMP VIEW {dedup} AS SELECT * FROM {source}")
-            self._kinds[dedup] = "VIEW"
-            return
-        run(self.conn, f"DROP VIEW IF EXISTS {dedup}")
-        self._kinds[dedup] = "TABLE"
-        order = (f"{_q(t.version)} DESC NULLS LAST, " if t.version else "") + "_ord DESC"
-        key = ", ".join(_q(k) for k in t.key)
-        run(self.conn, sql_text("dedupe").format(dedup=dedup, source=source, key=key, order=order))
-
-    def _merge(self, t: Table, source: str, newer: str) -> None:
-        cols = [_q(c.name) for c in t.columns]
-        run(self.conn,
-            sql_text("merge").format(
-                target=t.qualified,
-                source=source,
-                on=" AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in t.key),
-                newer=newer,
-                update_set=", ".join(f"{c} = s.{c}" for c in cols if c.strip('"') not in t.key),
-                columns=", ".join(cols),
-                values=", ".join(f"s.{c}" for c in cols),
-            )
+            keep = f"SELECT * FROM {staged}" if rows else None
+        if keep is None:  # no rows of this table: only the replaced children go
+            run(self.conn, delete_complete)
+            return 0
+        qualify = "" if unique else f"QUALIFY row_number() OVER (PARTITION BY {_key(t)} ORDER BY {_order(t)}) = 1"
+        sql = sql_text("write_children").format(
+            delete_complete=delete_complete, target=t.qualified, key=_q(key), keep=_strip_comments(keep),
+            columns=_columns(t), qualify=qualify,
         )
+        return run(self.conn, sql)[0][0]
 
     def mark_deleted(self, table_name: str, ids: Iterable[int], deleted_at: datetime) -> int:
         """Set `_deleted_at` on the rows with these ids and on their children (rows are never removed).
