@@ -40,9 +40,10 @@ def encode_body(body: Any) -> bytes:
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a handler builds its records: a 250-record page allocates tens of thousands
-    of dicts (none in cycles; refcounting frees them), and collections triggered meanwhile, now and then a
-    full one over every cached record, cost 10-15% of the page. Re-enabled only by whoever disabled it."""
+    """Pause the cyclic GC while a handler builds and encodes a page: it allocates tens of thousands of dicts
+    (none in cycles; refcounting frees them), and collections triggered meanwhile, now and then a full one
+    over every cached record, cost 10-15% of the page; after the pause only the records kept in the cache
+    are left for the GC to look at. Re-enabled only by whoever disabled it."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -143,8 +144,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(int(fault), faults.error_body(int(fault), version), headers)
         req = Request(method, version, rest, query, body, token, emu, time.time())
         try:
-            with emu.store.lock, gc_paused():
-                resp = handler(req, *args)
+            with gc_paused():  # until the page is bytes: its served copies then die without a GC pass
+                with emu.store.lock:
+                    resp = handler(req, *args)
+                if resp.body is not None and resp.status != 204:
+                    resp.body = encode_body(resp.body)
         except ApiError as err:
             resp = Response(err.status, err.body(version))
         faults.sleep_latency(cfg, resp.records)
@@ -153,7 +157,10 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(resp.status, resp.body, {**headers, **resp.headers}, truncate=fault == "truncated")
 
     def _send(self, status: int, body: Any, headers: dict[str, str], truncate: bool = False) -> int:
-        payload = b"" if body is None or status == 204 else encode_body(body)
+        if body is None or status == 204:
+            payload = b""
+        else:
+            payload = body if isinstance(body, bytes) else encode_body(body)
         self._log(status)
         try:
             self.send_response(status)
