@@ -194,24 +194,28 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         first, last = rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES)
         email, phone = f"{slug(first)}.{slug(last)}.guest{oid}@example.net", ""
     v2 = f"{store.base_url}/stores/{store.store_hash}/v2"
-    ships = [_shipping(v2, oid, k, (first, last, email), rnd, rate) for k in range(1, n_ship + 1)]
-    ship_units = [u for _, u in ships]
-    ships = [sh for sh, _ in ships]
+    ships, ship_ex, ship_tax = [], 0, 0
+    for k in range(1, n_ship + 1):
+        ship, (base, tax) = _shipping(v2, oid, k, (first, last, email), rnd, rate)
+        ships.append(ship)
+        ship_ex += base
+        ship_tax += tax
     chunk = math.ceil(n_items / max(1, n_ship))
-    made = [line_item(store, oid, k, ships[(k - 1) // chunk]["id"] if ships else 0, rate, rnd)
-            for k in range(1, n_items + 1)]
-    items = [it for it, _ in made]
     shipped_all = status in SHIPPED_ALL
-    for item in items:
-        ship = ships[(item["id"] % 1000 - 1) // chunk]
-        ship["items_total"] += item["quantity"]
+    items, sub_ex, sub_tax, first_units = [], 0, 0, (0, 0)
+    for k in range(1, n_items + 1):
+        ship = ships[(k - 1) // chunk] if ships else None
+        item, units = line_item(store, oid, k, ship["id"] if ship else 0, rate, rnd)
+        items.append(item)
+        sub_ex += units[0]
+        sub_tax += units[1]
+        if k == 1:
+            first_units = units
+        qty = item["quantity"]
+        ship["items_total"] += qty
         if shipped_all or (status == 3 and ship is ships[0]):
-            item["quantity_shipped"] = item["quantity"]
-            ship["items_shipped"] += item["quantity"]
-    sub_ex = sum(u[0] for _, u in made)
-    sub_tax = sum(u[1] for _, u in made)
-    ship_ex = sum(u[0] for u in ship_units)
-    ship_tax = sum(u[1] for u in ship_units)
+            item["quantity_shipped"] = qty
+            ship["items_shipped"] += qty
     coupons = []
     discount = 0
     if has_coupon:
@@ -233,7 +237,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         refunded = total_inc
     elif status == 14 and items:
         it = items[0]
-        refunded = min(sum(made[0][1]), _round_cents(total_inc // 2))  # partial: less than the total
+        refunded = min(sum(first_units), _round_cents(total_inc // 2))  # partial: less than the total
         it["is_refunded"], it["quantity_refunded"], it["refund_amount"] = True, it["quantity"], money(refunded)
     street, city, state, zip_code, country, iso2 = rnd.choice(vocab.ADDRESSES)
     items_total = sum(it["quantity"] for it in items)

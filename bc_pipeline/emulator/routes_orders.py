@@ -70,8 +70,9 @@ def orders(req: Request) -> Response:
         raise ApiError(400, f"The field 'sort' is invalid: {raw!r}")
     ordered = listing.sort_positions(table, pos, ORDER_SORTS[field], direction == "desc")
     chosen = ordered[(page - 1) * limit: page * limit]
-    store = req.store
-    return v2_list([_view(req, store.full("orders", int(table.ids[p]))) for p in chosen])
+    full, ids = req.store.full, table.ids[chosen].tolist()
+    includes, structure, base = req.includes(), req.query.get("consignment_structure") == "object", _base(req)
+    return v2_list([shapes.order(full("orders", oid), includes, structure, base) for oid in ids])
 
 
 def count(req: Request) -> Response:
