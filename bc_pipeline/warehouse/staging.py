@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
-from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, transpose
+from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, gc_paused, transpose
 
 RFC2822 = "%a, %d %b %Y %H:%M:%S %z"
 
@@ -74,14 +74,15 @@ def stage(
     stage_cols = [c for c in table.columns if c.name != "_synced_at"]
     internal = ["_parent_version", "_children"]
     names = [c.name for c in stage_cols] + internal
-    order, columns = transpose(rows, names)
+    with gc_paused():  # the transpose allocates ~100,000 containers that hold no cycles
+        order, columns = transpose(rows, names)
+        lifted_columns = [arrow_column(columns[c.name], c.type) for c in stage_cols]
     data: dict[str, pa.Array] = {"_ord": pa.array(range(len(rows)) if order is None else order, pa.int64())}
     selects = ["_ord"]
     checks: list[str] = []
     raws: list[str] = []  # raw columns the misfit checks compare with their typed value
-    for i, col in enumerate(stage_cols):
+    for i, (col, lifted) in enumerate(zip(stage_cols, lifted_columns, strict=True)):
         raw = f"r{i}"
-        lifted = arrow_column(columns[col.name], col.type)
         if lifted is None:
             selects.append(f'CAST(NULL AS {col.type}) AS "{col.name}"')
             continue
