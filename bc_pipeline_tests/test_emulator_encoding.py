@@ -54,3 +54,14 @@ def test_gc_is_enabled_after_serving(emulator, session):
     resp = session.get(f"{emulator.api_url}/stores/{emulator.store_hash}/v2/orders?limit=5")
     assert resp.status_code == 200
     assert gc.isenabled()
+
+
+def test_record_streams_are_those_of_string_seeded_random():
+    import random
+
+    from bc_pipeline.emulator.rng import rng_for
+
+    for seed, resource, rid in ((42, "order", 1), (7, "customer", 123456), (0, "product", 5)):
+        fast, reference = rng_for(seed, resource, rid), random.Random(f"{seed}:{resource}:{rid}")
+        assert [fast.random() for _ in range(50)] == [reference.random() for _ in range(50)]
+        assert fast.getrandbits(128) == reference.getrandbits(128)
