@@ -7,8 +7,10 @@ rows per table and merges it in one transaction. A stream's high-water mark is w
 its last batch, so it is never ahead of committed data; a stream that fails writes its error and keeps its
 mark. Memory stays flat: at most QUEUE_PAGES pages and one batch per stream are held at once.
 
-DuckDB is opened per batch (`connect()`), not for the whole run, so between two short write transactions the
-file is free for an analyst's reader; the API is never waited on while the file is held.
+The writer opens DuckDB once per run (`connect()`, on its first batch) and commits each batch in its own
+short transaction; DuckDB checkpoints its write-ahead log when it grows past a threshold and at the end.
+(Opening the file per batch let readers in between batches, but every close checkpointed a growing file:
+commit time and memory then grew with the store.) The API is never waited on inside a transaction.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -103,7 +105,9 @@ def _param_sets(plan: StreamPlan) -> list[dict[str, str] | None]:
 
 class _Writer:
     def __init__(self, connect: Connect, synced_at: datetime, progress: Progress | None):
-        self.connect = connect
+        self._connect = connect
+        self._open: AbstractContextManager | None = None
+        self._conn: duckdb.DuckDBPyConnection | None = None
         self.synced_at = synced_at
         self.progress = progress
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -130,6 +134,19 @@ class _Writer:
         if self.progress and (force or now - last >= PROGRESS_EVERY_S):
             self.last_progress[report.stream] = now
             self.progress(report)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The run's one connection, opened on first use (see the module docstring)."""
+        if self._conn is None:
+            self._open = self._connect()
+            self._conn = self._open.__enter__()
+        yield self._conn
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.__exit__(None, None, None)
+            self._open = self._conn = None
 
     def flush(
         self, plan: StreamPlan, report: StreamReport, *, final: bool = False, checkpoint: datetime | None = None
@@ -212,7 +229,24 @@ def run_plans(
     for t in threads:
         t.start()
     writer = _Writer(connect, synced_at, progress)
-    running = len(plans)
+    try:
+        _drain(out, by_stream, reports, writer, len(plans))
+    finally:
+        writer.close()
+    for t in threads:
+        t.join(timeout=5)
+    for stream, stream_client in clients.items():
+        stats = stream_client.stats.snapshot()
+        reports[stream].requests = int(stats.get("requests", reports[stream].requests))
+        reports[stream].fetch_seconds = float(stats.get("fetch_seconds", 0.0))
+        reports[stream].parse_seconds = float(stats.get("parse_seconds", 0.0))
+        client.stats.add(**stats)  # the caller's client still counts everything its streams asked for
+        stream_client.close()
+    return reports
+
+
+def _drain(out: queue.Queue, by_stream: dict, reports: dict, writer: _Writer, running: int) -> None:
+    """The writer loop: take what the producers put, until every stream is done or failed."""
     while running:
         stream, item, requests = out.get()
         plan, report = by_stream[stream], reports[stream]
@@ -235,16 +269,6 @@ def run_plans(
             if item is not _DONE:
                 continue
             running -= 1
-    for t in threads:
-        t.join(timeout=5)
-    for stream, stream_client in clients.items():
-        stats = stream_client.stats.snapshot()
-        reports[stream].requests = int(stats.get("requests", reports[stream].requests))
-        reports[stream].fetch_seconds = float(stats.get("fetch_seconds", 0.0))
-        reports[stream].parse_seconds = float(stats.get("parse_seconds", 0.0))
-        client.stats.add(**stats)  # the caller's client still counts everything its streams asked for
-        stream_client.close()
-    return reports
 
 
 def apply_ids(

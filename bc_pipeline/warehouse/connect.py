@@ -21,6 +21,10 @@ import duckdb
 
 CATALOG = "warehouse"
 LOCK_RETRIES = 10
+# Checkpoint the write-ahead log every 256 MB instead of every 16 MB: a sync commits many small batches into
+# one connection, and each checkpoint rewrites part of a growing table. Memory is capped so a large
+# backfill's peak stays flat as the store grows (DuckDB spills to disk past it).
+SETTINGS = {"checkpoint_threshold": "256MB", "memory_limit": "1GB"}
 
 
 def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -43,6 +47,8 @@ def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckD
             delay = min(delay * 2, 20.0)
     conn.execute(f"USE {CATALOG}")
     conn.execute("SET TimeZone = 'UTC'")
+    for name, value in SETTINGS.items():
+        conn.execute(f"SET {name} = '{value}'")
     return conn
 
 
