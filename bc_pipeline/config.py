@@ -112,6 +112,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
     duckdb_path = Path(_read(env, "BC_DUCKDB_PATH") or "data/bigcommerce.duckdb")
     if duckdb_path.exists() and duckdb_path.is_dir():
         errors.append(f"BC_DUCKDB_PATH: {str(duckdb_path)!r} is a directory, not a database file")
+    else:
+        blocked = next((p for p in duckdb_path.parents if p.exists() and not p.is_dir()), None)
+        if blocked is not None:
+            errors.append(f"BC_DUCKDB_PATH: {str(duckdb_path)!r} cannot be created: {str(blocked)!r} is a file")
 
     sync_cron = _read(env, "BC_SYNC_CRON") or DEFAULT_SYNC_CRON
     fields = sync_cron.split()

@@ -68,3 +68,9 @@ def test_secret_never_in_config_errors():
 def test_database_path_that_is_a_directory(tmp_path):
     with pytest.raises(ConfigError, match="BC_DUCKDB_PATH"):
         load(BC_DUCKDB_PATH=str(tmp_path))
+
+
+def test_database_path_under_a_file(tmp_path):
+    (tmp_path / "a_file").write_text("not a folder")
+    with pytest.raises(ConfigError, match="BC_DUCKDB_PATH: .* cannot be created: .*a_file' is a file"):
+        load(BC_DUCKDB_PATH=str(tmp_path / "a_file" / "bc.duckdb"))

@@ -65,7 +65,7 @@ CASES = [  # (id, command, environment changes, words the message must hold)
     ("future-start-date", "sync", {"BC_START_DATE": "2999-01-01"}, ["BC_START_DATE", "is in the future"]),
     ("bad-mapping-file", "sync", {"BC_MAPPING_FILE": "{root}/bad_mapping.yaml"}, ["invalid mapping file", "entities"]),
     ("missing-mapping-file", "sync", {"BC_MAPPING_FILE": "{root}/nope.yaml"}, ["BC_MAPPING_FILE", "does not exist"]),
-    ("duckdb-path-under-a-file", "sync", {"BC_DUCKDB_PATH": "{root}/a_file/bc.duckdb"}, ["a_file"]),
+    ("duckdb-path-under-a-file", "sync", {"BC_DUCKDB_PATH": "{root}/a_file/bc.duckdb"}, ["BC_DUCKDB_PATH", "a_file"]),
     ("duckdb-path-is-a-folder", "sync", {"BC_DUCKDB_PATH": "{root}"}, ["BC_DUCKDB_PATH", "is a directory"]),
     ("check-wrong-token", "check", {"BC_ACCESS_TOKEN": "wrong-token-0123"}, ["401", "check BC_ACCESS_TOKEN"]),
     ("check-missing-scope", "check", {"BC_ACCESS_TOKEN": "orders-only-token"}, ["grant the scopes listed above"]),

@@ -10,6 +10,7 @@ the daemon are watched by Dagster's run monitoring, enabled in dagster.yaml.)
 from __future__ import annotations
 
 import os
+import re
 import socket
 
 import dagster as dg
@@ -57,5 +58,10 @@ def failure_reason(result: dg.ExecuteInProcessResult) -> str:
         error = event.step_failure_data.error
         while error.cause is not None:
             error = error.cause
-        messages.append(error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name)
+        line = error.message.strip().splitlines()[-1] if error.message.strip() else (error.cls_name or "error")
+        messages.append(_CLASS_PREFIX.sub("", line))
     return "; ".join(messages) or "run failed"
+
+
+# "bc_pipeline.sync.runs.SyncFailed: orders: ..." -> "orders: ...": the class path says nothing to a user
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*(?:Error|Exception|Failed|Failure): ")
