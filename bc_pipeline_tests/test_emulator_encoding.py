@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from bc_pipeline.emulator.server import encode_body, gc_paused
+from bc_pipeline.emulator.server import encode_body
+from bc_pipeline.gc_pause import gc_paused
 
 PAGES = (
     "/v2/orders?limit=40&include=consignments.line_items,fees&consignment_structure=object",

@@ -8,13 +8,10 @@ header-less 429; missing/invalid X-Auth-Token -> 401; quota spent -> 429 with re
 
 from __future__ import annotations
 
-import gc
 import random
 import re
 import socket
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -25,6 +22,7 @@ from bc_pipeline.emulator import faults, routes
 from bc_pipeline.emulator.errors import FORBIDDEN, UNAUTHORIZED_V3, ApiError
 from bc_pipeline.emulator.request import Request, Response
 from bc_pipeline.emulator.request_log import RequestLogEntry
+from bc_pipeline.gc_pause import gc_paused
 
 if TYPE_CHECKING:
     from bc_pipeline.emulator.emulator import Emulator
@@ -38,19 +36,6 @@ def encode_body(body: Any) -> bytes:
     return orjson.dumps(body)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while a handler builds and encodes a page: it allocates tens of thousands of dicts
-    (none in cycles; refcounting frees them), and collections triggered meanwhile, now and then a full one
-    over every cached record, cost 10-15% of the page; after the pause only the records kept in the cache
-    are left for the GC to look at. Re-enabled only by whoever disabled it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class EmulatorServer(ThreadingHTTPServer):

@@ -16,9 +16,10 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from bc_pipeline.gc_pause import gc_paused
 from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
-from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, gc_paused, transpose
+from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, transpose
 
 RFC2822 = "%a, %d %b %Y %H:%M:%S %z"
 
