@@ -1,7 +1,8 @@
 """Marking rows deleted after a complete listing: ids the store no longer returns get `_deleted_at`.
 
-Rows are never dropped (analysts and the mapped tables decide what to show). A row that comes back later is
-un-marked by the merge itself.
+Used by the full listings of the sync (categories, brands, variants, attribute definitions) and by the id-only
+reconciliation. Rows are never dropped; children are marked with their parent (Warehouse.mark_deleted); a
+row that comes back later is un-marked by the merge itself.
 """
 
 from __future__ import annotations
@@ -10,45 +11,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import duckdb
-import pandas as pd
 
-from bc_pipeline.warehouse.schema import TABLES
+from bc_pipeline.warehouse.load import Warehouse
+from bc_pipeline.warehouse.schema import table as contract_table
 
 
-def mark_missing(
-    conn: duckdb.DuckDBPyConnection,
-    table: str,
-    seen_ids: Iterable[int],
-    at: datetime,
-    *,
-    parent: tuple[str, Iterable[int]] | None = None,
-) -> int:
-    """Mark rows of `table` (within `parent`'s ids, if given) whose id is not in `seen_ids`. Returns the count."""
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}")
-    seen = pd.DataFrame({"id": pd.Series(sorted(set(seen_ids)), dtype="int64")})
-    scope = ""
-    params: list = [at]
-    conn.register("_seen_ids", seen)
-    try:
-        if parent is not None:
-            column, parent_ids = parent
-            if column not in {c.name for c in TABLES[table].columns}:
-                raise ValueError(f"{table} has no column {column!r}")
-            conn.register("_parent_ids", pd.DataFrame({"id": pd.Series(sorted(set(parent_ids)), dtype="int64")}))
-            scope = f' AND "{column}" IN (SELECT id FROM _parent_ids)'
-        sql = (
-            f'UPDATE bigcommerce."{table}" SET _deleted_at = ? '
-            f"WHERE _deleted_at IS NULL AND id NOT IN (SELECT id FROM _seen_ids){scope}"
-        )
-        conn.execute("BEGIN")
-        count = conn.execute(sql, params).fetchone()
-        conn.execute("COMMIT")
-        return int(count[0]) if count else 0
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
-    finally:
-        conn.unregister("_seen_ids")
-        if parent is not None:
-            conn.unregister("_parent_ids")
+def mark_gone(conn: duckdb.DuckDBPyConnection, table: str, seen_ids: Iterable[int], at: datetime) -> tuple[list[int], int]:
+    """Mark the live rows of `table` whose id is not in `seen_ids`. Returns (those ids, rows newly marked)."""
+    t = contract_table(table)  # only contract names reach the SQL
+    stored = {r[0] for r in conn.execute(f"SELECT id FROM {t.qualified} WHERE _deleted_at IS NULL").fetchall()}
+    gone = sorted(stored - set(seen_ids))
+    return gone, (Warehouse(conn).mark_deleted(table, gone, at) if gone else 0)

@@ -31,7 +31,7 @@ from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
 from bc_pipeline.sync.completer import Completer
-from bc_pipeline.sync.deletes import mark_missing
+from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.load import Warehouse
@@ -40,7 +40,6 @@ from bc_pipeline.warehouse.rows import rows_for
 BATCH_RECORDS = 5_000
 QUEUE_PAGES = 32
 PROGRESS_EVERY_S = 5.0
-PARENT_BATCH = 100  # parent ids per `product_id:in` request
 _DONE = object()
 
 
@@ -52,7 +51,6 @@ class StreamPlan:
     since: datetime | None = None
     until: datetime | None = None
     ids: tuple[int, ...] | None = None
-    parent_ids: tuple[int, ...] | None = None  # e.g. variants of these products (`product_id:in`)
     params: dict[str, str] = field(default_factory=dict)
     high_water_mark: datetime | None = None  # written with the last batch when the listing completes
     authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
@@ -77,30 +75,21 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> N
         stream = STREAMS[plan.stream]
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
         chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until)]
-        for params in _param_sets(plan):
-            for chunk_since, chunk_until in chunks:
-                pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids, params=params)
-                for page in pages:  # interim counts; the stream client's stats give the exact total at the end
-                    completer.add(page.records, getattr(page, "requests", 1))
-                if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
-                    completer.drain()  # the chunk's held records go first: the checkpoint covers them
-                    out.put((plan.stream, _Checkpoint(chunk_until), 0))
+        if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
+            chunks = []
+        for chunk_since, chunk_until in chunks:
+            pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids, params=plan.params or None)
+            for page in pages:  # interim counts; the stream client's stats give the exact total at the end
+                completer.add(page.records, getattr(page, "requests", 1))
+            if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
+                completer.drain()  # the chunk's held records go first: the checkpoint covers them
+                out.put((plan.stream, _Checkpoint(chunk_until), 0))
         completer.drain()
         out.put((plan.stream, _DONE, 0))
     except BaseException as exc:  # handed to the writer thread, which reports it against the stream
         out.put((plan.stream, exc, 0))
     finally:
         completer.close()
-
-
-def _param_sets(plan: StreamPlan) -> list[dict[str, str] | None]:
-    if plan.ids == () or plan.parent_ids == ():
-        return []  # nothing to fetch; the stream still completes (and records its success)
-    if plan.parent_ids is None:
-        return [plan.params or None]
-    ids = sorted(plan.parent_ids)
-    chunks = [ids[i : i + PARENT_BATCH] for i in range(0, len(ids), PARENT_BATCH)]
-    return [{**plan.params, "product_id:in": ",".join(map(str, chunk))} for chunk in chunks]
 
 
 class _Writer:
@@ -120,7 +109,7 @@ class _Writer:
         report.records += len(records)
         batch = self.pending.setdefault(plan.stream, [])
         batch.extend(records)
-        if plan.authoritative or plan.ids is not None or plan.parent_ids is not None:
+        if plan.authoritative or plan.ids is not None:
             self.seen_ids.setdefault(plan.stream, set()).update(int(r["id"]) for r in records if "id" in r)
         if len(batch) >= BATCH_RECORDS:
             self.flush(plan, report)
@@ -191,10 +180,9 @@ class _Writer:
         if plan.ids is not None:
             report.missing_ids = sorted(set(plan.ids) - seen)
         table = STREAMS[plan.stream].tables[0]
-        if plan.authoritative or plan.parent_ids is not None:
-            parent = ("product_id", plan.parent_ids) if plan.parent_ids is not None else None
+        if plan.authoritative:
             with self.connect() as conn:
-                report.deleted += mark_missing(conn, table, seen, self.synced_at, parent=parent)
+                report.deleted += mark_gone(conn, table, seen, self.synced_at)[1]
         report.high_water_mark = plan.high_water_mark
 
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:

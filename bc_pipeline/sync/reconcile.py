@@ -17,9 +17,9 @@ from datetime import datetime
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.engine import Connect
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.warehouse.load import Warehouse
 
 # stream -> the id-only parameters its endpoint supports
 ID_LISTINGS: dict[str, dict[str, str]] = {
@@ -48,13 +48,8 @@ def reconcile(client: BigCommerceClient, connect: Connect, streams: list[str], a
             seen.update(int(r["id"]) for r in page.records)
             report.pages += 1
             report.records += len(page.records)
-        table = STREAMS[name].tables[0]
         with connect() as conn:
-            stored = {r[0] for r in conn.execute(
-                f'SELECT id FROM bigcommerce."{table}" WHERE _deleted_at IS NULL'
-            ).fetchall()}
-            gone = sorted(stored - seen)
-            report.deleted = Warehouse(conn).mark_deleted(table, gone, at) if gone else 0
+            gone, report.deleted = mark_gone(conn, STREAMS[name].tables[0], seen, at)
         report.requests = int(client.stats.snapshot()["requests"] - before)
         report.missing_ids = gone
         report.seconds = time.monotonic() - report.started
