@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import orjson
 import requests
 from requests import exceptions as rexc
 from urllib3 import exceptions as uexc
@@ -44,6 +45,15 @@ DEFAULT_USER_AGENT = "bc_pipeline/0.1 (BigCommerce to DuckDB ETL; python-request
 _TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc.ProtocolError,
                       rexc.ConnectionError, rexc.Timeout)
 _ITEM_PATH = re.compile(r"/\d+(/|$)")
+
+
+def parse_json(body: bytes) -> Any:
+    """A response body's JSON: orjson (several times faster than the standard library on the hot path), and
+    the standard library for what orjson refuses but JSON allows (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
 
 
 class BigCommerceClient:
@@ -140,7 +150,7 @@ class BigCommerceClient:
                     return None
                 try:
                     started = time.monotonic()
-                    parsed = json.loads(body)
+                    parsed = parse_json(body)
                     self.stats.add(parse_seconds=time.monotonic() - started)
                     return parsed
                 except ValueError:
