@@ -16,3 +16,7 @@ def test_integers_beyond_64_bits_still_parse():
 def test_a_body_that_is_not_json_raises_value_error():
     with pytest.raises(ValueError):
         parse_json(b"<html>bad gateway</html>")
+
+
+def test_a_long_numeric_string_stays_a_string():
+    assert parse_json(b'{"sku": "12345678901234567890123"}') == {"sku": "12345678901234567890123"}

@@ -47,13 +47,19 @@ _TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc
 _ITEM_PATH = re.compile(r"/\d+(/|$)")
 
 
+# orjson turns an integer past 64 bits into a float, silently. Any such integer has 19+ digits in a row, which
+# one C-speed pass finds (digits mapped to "0", then a substring search: ~1 ms per MB); such a body, or one
+# with any long digit run (a long numeric string too), goes to the standard library, which keeps it exact.
+_DIGITS_AS_ZERO = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
+
+
 def parse_json(body: bytes) -> Any:
-    """A response body's JSON: orjson (several times faster than the standard library on the hot path), and
-    the standard library for what orjson refuses but JSON allows (integers beyond 64 bits)."""
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
+    """A response body's JSON, exactly: orjson (twice as fast as the standard library on the hot path) unless
+    the body holds a run of 19+ digits, then the standard library (integers past 64 bits stay integers)."""
+    if body.translate(_DIGITS_AS_ZERO).find(_LONG_DIGIT_RUN) >= 0:
         return json.loads(body)
+    return orjson.loads(body)
 
 
 class BigCommerceClient:
