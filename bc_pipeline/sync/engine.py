@@ -29,6 +29,7 @@ import duckdb
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.gc_pause import gc_relaxed
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
 from bc_pipeline.sync.completer import Completer
 from bc_pipeline.sync.deletes import mark_gone
@@ -38,7 +39,7 @@ from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 
 BATCH_RECORDS = 5_000
-QUEUE_PAGES = 32
+QUEUE_PAGES = 16  # a parsed 250-order page is ~10 MB of objects; 16 still cover the latency of a page
 PROGRESS_EVERY_S = 5.0
 _DONE = object()
 
@@ -218,7 +219,8 @@ def run_plans(
         t.start()
     writer = _Writer(connect, synced_at, progress)
     try:
-        _drain(out, by_stream, reports, writer, len(plans))
+        with gc_relaxed():
+            _drain(out, by_stream, reports, writer, len(plans))
     finally:
         writer.close()
     for t in threads:
