@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bc_pipeline.emulator import statuses, vocab
 from bc_pipeline.emulator.gen_customers import person, slug
 from bc_pipeline.emulator.rng import money, rng_for, uuid_for
+from bc_pipeline.emulator.shapes import link
 from bc_pipeline.emulator.timefmt import rfc2822
 
 if TYPE_CHECKING:
@@ -27,11 +28,6 @@ SHIPPED_ALL = {2, 10}
 
 def _round_cents(units: int) -> int:
     return (units + 50) // 100 * 100
-
-
-def _link(v2: str, resource: str) -> dict[str, str]:
-    """v2: the store's '{base_url}/stores/{hash}/v2'."""
-    return {"url": v2 + resource, "resource": resource}
 
 
 ZERO = money(0)
@@ -151,7 +147,7 @@ def _shipping(v2: str, oid: int, k: int, names: tuple[str, str, str], rnd, rate:
         "cost_tax": tax_s, "cost_tax_class_id": 2, "base_handling_cost": ZERO,
         "handling_cost_ex_tax": ZERO, "handling_cost_inc_tax": ZERO, "handling_cost_tax": ZERO,
         "handling_cost_tax_class_id": 2, "shipping_zone_id": 1, "shipping_zone_name": country,
-        "shipping_quotes": _link(v2, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
+        "shipping_quotes": link(v2, f"/orders/{oid}/shippingaddresses/{sid}/shippingquotes"),
         "form_fields": [],
     }, (base, tax)
 
@@ -193,7 +189,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     else:
         first, last = rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES)
         email, phone = f"{slug(first)}.{slug(last)}.guest{oid}@example.net", ""
-    v2 = f"{store.base_url}/stores/{store.store_hash}/v2"
+    v2 = store.v2_base
     ships, ship_ex, ship_tax = [], 0, 0
     for k in range(1, n_ship + 1):
         ship, (base, tax) = _shipping(v2, oid, k, (first, last, email), rnd, rate)
@@ -271,9 +267,9 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
             "phone": phone, "email": email, "form_fields": []},
         "is_email_opt_in": rnd.random() < 0.4,
         "order_source": rnd.choice(vocab.ORDER_SOURCES),
-        "products": _link(v2, f"/orders/{oid}/products"),
-        "shipping_addresses": _link(v2, f"/orders/{oid}/shippingaddresses"),
-        "coupons": _link(v2, f"/orders/{oid}/coupons"),
+        "products": link(v2, f"/orders/{oid}/products"),
+        "shipping_addresses": link(v2, f"/orders/{oid}/shippingaddresses"),
+        "coupons": link(v2, f"/orders/{oid}/coupons"),
         "customer_locale": rnd.choice(vocab.LOCALES),
         "_products": items, "_shipping": ships, "_coupons": coupons,
     })

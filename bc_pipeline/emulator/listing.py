@@ -11,6 +11,7 @@ import numpy as np
 
 from bc_pipeline.emulator.errors import ApiError
 from bc_pipeline.emulator.table import Table
+from bc_pipeline.emulator.timefmt import BadDate, parse_v2
 
 MAX_LIMIT = 250
 
@@ -49,6 +50,44 @@ def page_and_limit(query: Mapping[str, str], version: str, cap: int = MAX_LIMIT)
     if page < 1:
         raise _bad(version, "page must be >= 1")
     return page, min(limit, cap)
+
+
+def page_of(rows: list, query: Mapping[str, str], version: str) -> list:
+    """The requested page (page, limit) of a list already in order."""
+    page, limit = page_and_limit(query, version)
+    return rows[(page - 1) * limit: page * limit]
+
+
+def v2_filters(query: Mapping[str, str]) -> dict:
+    """select() keywords from the v2 list filters: min_id/max_id and min_/max_date_created/_modified
+    (RFC 2822 or ISO 8601, inclusive) on the `created` / `modified` columns."""
+    ranges: dict[str, tuple[int | None, int | None]] = {}
+    for name, col in (("date_created", "created"), ("date_modified", "modified")):
+        bounds = []
+        for prefix in ("min_", "max_"):
+            raw = query.get(prefix + name)
+            try:
+                bounds.append(parse_v2(raw) if raw else None)
+            except BadDate as exc:
+                raise ApiError(400, f"The field '{prefix + name}' is invalid: {exc}") from exc
+        if bounds != [None, None]:
+            ranges[col] = (bounds[0], bounds[1])
+    return {"id_min": int_param(query, "min_id", "v2"), "id_max": int_param(query, "max_id", "v2"),
+            "ranges": ranges}
+
+
+def sort_param(query: Mapping[str, str], sorts: Mapping[str, str], version: str) -> tuple[str | None, bool]:
+    """`sort=field[:asc|:desc]` -> (column of `sorts[field]`, descending); (None, False) when absent.
+    An unknown field or direction: 400 on v2, 422 on v3."""
+    raw = query.get("sort")
+    if not raw:
+        return None, False
+    field, _, direction = raw.partition(":")
+    if field not in sorts or direction not in ("", "asc", "desc"):
+        if version == "v2":
+            raise ApiError(400, f"The field 'sort' is invalid: {raw!r}")
+        raise ApiError(422, "The sort parameter is invalid.", {"sort": f"unsupported sort {raw!r}"})
+    return sorts[field], direction == "desc"
 
 
 def select(table: Table, *, ids: list[int] | None = None, id_min: int | None = None, id_max: int | None = None,

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator.errors import ApiError
+from bc_pipeline.emulator.errors import ApiError, not_found
 
 if TYPE_CHECKING:
     from bc_pipeline.emulator.emulator import Emulator
@@ -27,6 +27,13 @@ class Request:
     @property
     def store(self) -> Store:
         return self.emulator.store
+
+    def record(self, resource: str, rid: str | int) -> dict[str, Any]:
+        """The store's internal record (read-only), or this version's 404 if it does not exist or was deleted."""
+        full = self.store.full(resource, int(rid))
+        if full is None:
+            raise not_found(self.version)
+        return full
 
     def includes(self) -> set[str]:
         return {v.strip() for v in self.query.get("include", "").split(",") if v.strip()}

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from bc_pipeline.emulator import routes_catalog as cat
 from bc_pipeline.emulator import routes_customers as cust
+from bc_pipeline.emulator import routes_customers_v2 as cust2
 from bc_pipeline.emulator import routes_misc as misc
 from bc_pipeline.emulator import routes_orders as orders
 from bc_pipeline.emulator.request import Response
@@ -30,11 +31,18 @@ ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
         ("GET", "v3", r"/customers/attribute-values", cust.attribute_values, CUSTOMERS),
         ("GET", "v3", r"/customers/attributes", cust.attributes, CUSTOMERS),
         ("GET", "v3", r"/customers/subscribers", cust.subscribers, CUSTOMERS),
+        ("GET", "v2", r"/customers", cust2.customers, CUSTOMERS),
+        ("GET", "v2", r"/customers/count", cust2.count, CUSTOMERS),
+        ("GET", "v2", r"/customers/(\d+)", cust2.customer, CUSTOMERS),
+        ("GET", "v2", r"/customers/(\d+)/addresses", cust2.addresses, CUSTOMERS),
+        ("GET", "v2", r"/customers/(\d+)/addresses/count", cust2.address_count, CUSTOMERS),
+        ("GET", "v2", r"/customers/(\d+)/addresses/(\d+)", cust2.address, CUSTOMERS),
         ("GET", "v2", r"/orders", orders.orders, ORDERS),
         ("GET", "v2", r"/orders/count", orders.count, ORDERS),
         ("GET", "v2", r"/orders/(\d+)", orders.order, ORDERS),
         ("GET", "v2", r"/orders/(\d+)/products", orders.order_products, ORDERS),
-        ("GET", "v2", r"/orders/(\d+)/shipping_addresses", orders.order_shipping_addresses, ORDERS),
+        # also /shippingaddresses: the path in the orders' `shipping_addresses` link, which the real API answers
+        ("GET", "v2", r"/orders/(\d+)/shipping_?addresses", orders.order_shipping_addresses, ORDERS),
         ("GET", "v2", r"/orders/(\d+)/coupons", orders.order_coupons, ORDERS),
         ("GET", "v2", r"/order_statuses", orders.order_statuses, ORDERS),
         ("GET", "v2", r"/order_statuses/(\d+)", orders.order_status, ORDERS),

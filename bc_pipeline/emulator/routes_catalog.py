@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from bc_pipeline.emulator import listing, shapes
-from bc_pipeline.emulator.errors import ApiError, not_found
+from bc_pipeline.emulator.errors import ApiError
 from bc_pipeline.emulator.request import Request, Response, v3_list
 from bc_pipeline.emulator.routes_customers import date_ranges, id_in
 
@@ -62,10 +62,7 @@ def products(req: Request) -> Response:
 
 
 def product(req: Request, pid: str) -> Response:
-    full = req.store.full("products", int(pid))
-    if full is None:
-        raise not_found("v3")
-    return Response(200, {"data": shapes.product(full, req.includes()), "meta": {}}, 1)
+    return Response(200, {"data": shapes.product(req.record("products", pid), req.includes()), "meta": {}}, 1)
 
 
 def _variant_rows(req: Request, ids: list[int]) -> list[dict]:
@@ -94,8 +91,7 @@ def variants(req: Request) -> Response:
 
 
 def product_variants(req: Request, pid: str) -> Response:
-    if req.store.full("products", int(pid)) is None:
-        raise not_found("v3")
+    req.record("products", pid)  # 404 for an unknown product
     page, limit = listing.page_and_limit(req.query, "v3")
     ids = req.store.variant_ids(int(pid))
     return v3_list(_variant_rows(req, ids[(page - 1) * limit: page * limit]), len(ids), limit, page)

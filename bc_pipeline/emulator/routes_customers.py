@@ -41,21 +41,11 @@ def id_in(req: Request, name: str = "id:in") -> list[int] | None:
     return listing.int_list(raw, name, "v3") if raw else None
 
 
-def _sort(req: Request) -> tuple[str | None, bool]:
-    raw = req.query.get("sort")
-    if not raw:
-        return None, False
-    field, _, direction = raw.partition(":")
-    if field not in CUSTOMER_SORTS or direction not in ("", "asc", "desc"):
-        raise ApiError(422, "The sort parameter is invalid.", {"sort": f"unsupported sort {raw!r}"})
-    return CUSTOMER_SORTS[field], direction == "desc"
-
-
 def customers(req: Request) -> Response:
     store = req.store
     table = store.tables["customers"]
     page, limit = listing.page_and_limit(req.query, "v3")
-    key, desc = _sort(req)
+    key, desc = listing.sort_param(req.query, CUSTOMER_SORTS, "v3")
     pos = listing.select(table, ids=id_in(req), ranges=date_ranges(req))
     ordered = listing.sort_positions(table, pos, key, desc)
     after, before = req.query.get("after"), req.query.get("before")
@@ -139,7 +129,7 @@ def attributes(req: Request) -> Response:
     rows = attribute_definitions()
     if req.query.get("name"):
         rows = [r for r in rows if r["name"] == req.query["name"]]
-    return v3_list(rows[(page - 1) * limit: page * limit], len(rows), limit, page)
+    return v3_list(listing.page_of(rows, req.query, "v3"), len(rows), limit, page)
 
 
 def attribute_definitions() -> list[dict]:

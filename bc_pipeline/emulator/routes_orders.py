@@ -1,5 +1,5 @@
-"""Orders v2: GET /v2/orders, /v2/orders/{id}, its products, shipping_addresses and coupons,
-/v2/orders/count and /v2/order_statuses.
+"""Orders v2: GET /v2/orders, /v2/orders/{id}, its products, shipping_addresses (also served as
+shippingaddresses, the path of the orders' own link) and coupons, /v2/orders/count and /v2/order_statuses.
 
 Behaviour (where the reference is silent, chosen and documented in docs/emulator.md):
 * Bare arrays; 204 No Content with an empty body past the last page or when nothing matches.
@@ -13,9 +13,8 @@ Behaviour (where the reference is silent, chosen and documented in docs/emulator
 from __future__ import annotations
 
 from bc_pipeline.emulator import listing, shapes, statuses
-from bc_pipeline.emulator.errors import ApiError, not_found
+from bc_pipeline.emulator.errors import not_found
 from bc_pipeline.emulator.request import Request, Response, v2_list
-from bc_pipeline.emulator.timefmt import BadDate, parse_v2
 
 ORDER_SORTS = {"id": "id", "customer_id": "customer", "date_created": "created", "date_modified": "modified",
                "status_id": "status", "channel_id": "id", "external_id": "id"}
@@ -23,25 +22,13 @@ ORDER_SORTS = {"id": "id", "customer_id": "customer", "date_created": "created",
 
 def _filters(req: Request) -> dict:
     q = req.query
-    ranges: dict[str, tuple[int | None, int | None]] = {}
-    for name, col in (("date_created", "created"), ("date_modified", "modified")):
-        bounds = []
-        for prefix in ("min_", "max_"):
-            raw = q.get(prefix + name)
-            try:
-                bounds.append(parse_v2(raw) if raw else None)
-            except BadDate as exc:
-                raise ApiError(400, f"The field '{prefix + name}' is invalid: {exc}") from exc
-        if bounds != [None, None]:
-            ranges[col] = (bounds[0], bounds[1])
     equals: dict[str, object] = {}
     for name, col in (("customer_id", "customer"), ("status_id", "status")):
         value = listing.int_param(q, name, "v2")
         if value is not None:
             equals[col] = value
     channel = listing.int_param(q, "channel_id", "v2")
-    return {"id_min": listing.int_param(q, "min_id", "v2"), "id_max": listing.int_param(q, "max_id", "v2"),
-            "ranges": ranges, "equals": equals, "empty": channel is not None and channel != 1}
+    return {**listing.v2_filters(q), "equals": equals, "empty": channel is not None and channel != 1}
 
 
 def _positions(req: Request):
@@ -52,26 +39,19 @@ def _positions(req: Request):
     return table, listing.select(table, **f)
 
 
-def _base(req: Request) -> str:
-    return f"{req.store.base_url}/stores/{req.store.store_hash}/v2"
-
-
 def _view(req: Request, full: dict) -> dict:
     structure = req.query.get("consignment_structure") == "object"
-    return shapes.order(full, req.includes(), structure, _base(req))
+    return shapes.order(full, req.includes(), structure, req.store.v2_base)
 
 
 def orders(req: Request) -> Response:
     page, limit = listing.page_and_limit(req.query, "v2")
     table, pos = _positions(req)
-    raw = req.query.get("sort", "id")
-    field, _, direction = raw.partition(":")
-    if field not in ORDER_SORTS or direction not in ("", "asc", "desc"):
-        raise ApiError(400, f"The field 'sort' is invalid: {raw!r}")
-    ordered = listing.sort_positions(table, pos, ORDER_SORTS[field], direction == "desc")
+    ordered = listing.sort_positions(table, pos, *listing.sort_param(req.query, ORDER_SORTS, "v2"))
     chosen = ordered[(page - 1) * limit: page * limit]
     full, ids = req.store.full, table.ids[chosen].tolist()
-    includes, structure, base = req.includes(), req.query.get("consignment_structure") == "object", _base(req)
+    includes, structure = req.includes(), req.query.get("consignment_structure") == "object"
+    base = req.store.v2_base
     return v2_list([shapes.order(full("orders", oid), includes, structure, base) for oid in ids])
 
 
@@ -93,21 +73,12 @@ def order_status(req: Request, sid: str) -> Response:
     return Response(200, rows[0], 1)
 
 
-def _order(req: Request, oid: str) -> dict:
-    full = req.store.full("orders", int(oid))
-    if full is None:
-        raise not_found("v2")
-    return full
-
-
 def order(req: Request, oid: str) -> Response:
-    return Response(200, _view(req, _order(req, oid)), 1)
+    return Response(200, _view(req, req.record("orders", oid)), 1)
 
 
 def _sub(req: Request, oid: str, key: str) -> Response:
-    rows = _order(req, oid)[key]
-    page, limit = listing.page_and_limit(req.query, "v2")
-    return v2_list(rows[(page - 1) * limit: page * limit])
+    return v2_list(listing.page_of(req.record("orders", oid)[key], req.query, "v2"))
 
 
 def order_products(req: Request, oid: str) -> Response:
@@ -115,6 +86,7 @@ def order_products(req: Request, oid: str) -> Response:
 
 
 def order_shipping_addresses(req: Request, oid: str) -> Response:
+    """Also served as /shippingaddresses: the path of the link orders carry (see routes.py)."""
     return _sub(req, oid, "_shipping")
 
 

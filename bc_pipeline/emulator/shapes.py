@@ -6,7 +6,11 @@ Internal records carry every sub-list; these functions pick what a request asked
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from bc_pipeline.emulator.rng import money
+from bc_pipeline.emulator.timefmt import epoch, rfc2822
 
 EMBED_CAP = 10  # customers: embedded addresses and attributes are "Limited to 10"
 CONSIGNMENT_CAP = 50  # orders: line items embedded per consignment (bigcommerce/docs issue #960)
@@ -41,6 +45,42 @@ def address(full: dict[str, Any], formfields: bool) -> dict[str, Any]:
     return out
 
 
+def link(v2: str, resource: str) -> dict[str, str]:
+    """A v2 link object; v2 is the store's '{base_url}/stores/{hash}/v2' (Store.v2_base)."""
+    return {"url": v2 + resource, "resource": resource}
+
+
+def customer_v2(full: dict[str, Any], v2: str) -> dict[str, Any]:
+    """The customers.v2.yml customer_Full of a (v3-form) internal customer record: RFC 2822 dates, store credit
+    as a 4-decimal string (the sum of store_credit_amounts), accepts_marketing and reset_pass_on_login from
+    their v3 names, addresses as a link; form_fields as on v3."""
+    cid = full["id"]
+    credit = sum((Decimal(str(c["amount"])) for c in full.get("store_credit_amounts") or ()), Decimal(0))
+    return {
+        "id": cid, "company": full["company"], "first_name": full["first_name"], "last_name": full["last_name"],
+        "email": full["email"], "phone": full["phone"], "form_fields": full.get("form_fields"),
+        "date_created": rfc2822(epoch(full["date_created"])), "date_modified": rfc2822(epoch(full["date_modified"])),
+        "store_credit": money(int(credit * 10000)), "registration_ip_address": full["registration_ip_address"],
+        "customer_group_id": full["customer_group_id"], "notes": full["notes"],
+        "tax_exempt_category": full["tax_exempt_category"],
+        "reset_pass_on_login": bool((full.get("authentication") or {}).get("force_password_reset")),
+        "accepts_marketing": bool(full.get("accepts_product_review_abandoned_cart_emails")),
+        "addresses": link(v2, f"/customers/{cid}/addresses"),
+    }
+
+
+ADDRESS_V2_FROM_V3 = (("id", "id"), ("customer_id", "customer_id"), ("first_name", "first_name"),
+                      ("last_name", "last_name"), ("company", "company"), ("street_1", "address1"),
+                      ("street_2", "address2"), ("city", "city"), ("state", "state_or_province"),
+                      ("zip", "postal_code"), ("country", "country"), ("country_iso2", "country_code"),
+                      ("phone", "phone"), ("address_type", "address_type"))
+
+
+def address_v2(full: dict[str, Any]) -> dict[str, Any]:
+    """customers.v2.yml customerAddress_Full from a v3 address (v2 has no address form_fields)."""
+    return {v2_name: full.get(v3_name) for v2_name, v3_name in ADDRESS_V2_FROM_V3}
+
+
 def product(full: dict[str, Any], includes: set[str]) -> dict[str, Any]:
     out = full.copy()
     for key in PRODUCT_INCLUDES:
@@ -63,10 +103,8 @@ def _consignment(ship: dict[str, Any], mine: list[dict[str, Any]], with_items: b
     if with_items:  # shared with the record (read-only): the served bytes are the same as a copy's
         out["line_items"] = mine[:CONSIGNMENT_CAP]
     else:
-        out["line_items"] = [{"url": f"{base}/orders/{oid}/products/{it['id']}",
-                              "resource": f"/orders/{oid}/products/{it['id']}"} for it in mine]
-    resource = f"/orders/{oid}/consignments/shipping/{sid}/shipping_quotes"
-    out["shipping_quotes"] = {"url": base + resource, "resource": resource}
+        out["line_items"] = [link(base, f"/orders/{oid}/products/{it['id']}") for it in mine]
+    out["shipping_quotes"] = link(base, f"/orders/{oid}/consignments/shipping/{sid}/shipping_quotes")
     return out
 
 

@@ -64,6 +64,11 @@ class Store:
         self.webhook_dir: Path | None = cfg.emit_webhooks_to
         self._webhook_seq = 0
 
+    @property
+    def v2_base(self) -> str:
+        """'{base_url}/stores/{hash}/v2': the prefix of the link urls v2 records carry."""
+        return f"{self.base_url}/stores/{self.store_hash}/v2"
+
     # -- time ---------------------------------------------------------------------------------------
     def now(self) -> int:
         """The store's clock (wall clock seconds, never before the newest generated date)."""
@@ -159,7 +164,7 @@ class Store:
             return self._project(resource, [f for f in fulls if f is not None])
 
     def _project(self, resource: str, fulls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        v2 = f"{self.base_url}/stores/{self.store_hash}/v2"
+        v2 = self.v2_base
         if resource == "customers":
             return [shapes.customer(f, ALL_CUSTOMER_INCLUDES) for f in fulls]
         if resource == "customer_addresses":
