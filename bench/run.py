@@ -73,25 +73,7 @@ def _sync_view(run: pipeline_step.SyncRun, served: dict, bound_s: float | None, 
     return view
 
 
-def path_aliases(store: StoreProcess) -> list[str]:
-    """Launcher --alias flags for paths the real API serves under two names and this emulator under one.
-
-    Orders link their shipping addresses as /v2/orders/{id}/shippingaddresses (the real API's own link) while
-    the documented path is /shipping_addresses; a peer that follows the link must not fail on an emulator gap.
-    """
-    import requests
-
-    base = f"{store.api_url}/stores/{store.store_hash}/v2/orders/1"
-    headers = {"X-Auth-Token": store.access_token, "Accept": "application/json"}
-    linked = requests.get(f"{base}/shippingaddresses", headers=headers, timeout=30).status_code
-    documented = requests.get(f"{base}/shipping_addresses", headers=headers, timeout=30).status_code
-    if linked == 404 and documented != 404:
-        return ["--alias", "/shippingaddresses=/shipping_addresses"]
-    return []
-
-
-def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_s: float,
-             launcher_args: list[str]) -> PeerRun:
+def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_s: float) -> PeerRun:
     module = PEER_MODULES[name]
     try:
         invs = module.invocations(env.python, store.api_url, store.store_hash, store.access_token, START_DATE,
@@ -103,7 +85,7 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
         return PeerRun(peer=name, status=reason, records={k: 0 for k in KINDS})
     return run_invocations(name, env.python, store.api_url, invs, limit_s,
                            clear_log=lambda: store.command("clear"), read_log=lambda: store.command("log"),
-                           launcher_args=launcher_args, log=log)
+                           log=log)
 
 
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], reference: dict | None,
@@ -138,11 +120,6 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                 bc = bc_pipeline_runs(store, workdir, entry["quota_bound_s"], entry["min_requests_total"],
                                       args.sync_time_limit)
                 entry["bc_pipeline"][mode] = bc
-                aliases = path_aliases(store) if any(env.ok for env in peers.values()) else []
-                if aliases:
-                    entry.setdefault("notes", []).append(
-                        f"{mode}: the emulator does not serve /v2/orders/{{id}}/shippingaddresses (the link orders "
-                        "carry, served by the real API); peers' requests for it were sent to /shipping_addresses")
                 for name, env in peers.items():
                     if not env.ok:
                         entry["peers"][name] = env.reason
@@ -150,7 +127,7 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     if not isinstance(entry["peers"].get(name), dict):
                         entry["peers"][name] = {}
                     limit = args.peer_full_limit if is_reference else args.peer_time_limit
-                    raw = peer_run(name, env, store, workdir, limit, aliases)
+                    raw = peer_run(name, env, store, workdir, limit)
                     peer_raw.setdefault(name, {})[mode] = raw
                     base = (reference or {}).get("peers", {}).get(name)
                     scale_from = (base[mode], reference["truth"]) if isinstance(base, dict) and mode in base else None
