@@ -78,6 +78,12 @@ def test_full_sync_requests_stay_near_the_minimum(emu, synced):
     assert len(per_order) <= truncated * 2, "line items must come with the orders, not one request per order"
 
 
+def test_a_backfill_counts_its_orders_once(synced):
+    _, log = synced
+    counts = [e for e in log if e.path.endswith("/v2/orders/count")]
+    assert len(counts) == 1, "the chunk planner's count must serve the listing too"
+
+
 def test_money_lands_exactly_as_the_api_strings(emu, synced):
     db, _ = synced
     truth = {int(o["id"]): (o["total_inc_tax"], o["subtotal_ex_tax"]) for o in emu.store.records("orders")}

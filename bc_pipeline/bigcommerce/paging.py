@@ -39,19 +39,22 @@ from bc_pipeline.bigcommerce.streams import Stream
 
 __all__ = ["Page", "fetch_pages"]
 
+# Listing parameters that do not change which records a window holds (a count without them still applies).
+_COUNT_NEUTRAL = frozenset({"limit", "include", "consignment_structure", "sort"})
 # A given `until` this close to the local clock may reach the store's present: ask the store's clock.
 CLOCK_SLACK = timedelta(minutes=10)
 
 
 def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, until: datetime | None = None,
                 ids: list[int] | tuple[int, ...] | None = None,
-                params: Mapping[str, Any] | None = None) -> Iterator[Page]:
+                params: Mapping[str, Any] | None = None, total: int | None = None) -> Iterator[Page]:
+    """`total`: the window's record count when the caller already asked for it (v2 then skips its count)."""
     base: dict[str, Any] = {"limit": PAGE_LIMIT, **stream.params, **(params or {})}
     if ids is not None:
         tasks = id_tasks(client, stream, ids, base)
         pages = run_tasks(tasks, client.gate.allowed_workers(client.max_workers))
     else:
-        pages = _listing(client, stream, since, until, base)
+        pages = _listing(client, stream, since, until, base, total)
     seen = IdSet()
     for page in pages:
         fresh = []
@@ -65,7 +68,7 @@ def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, u
 
 
 def _listing(client: Any, stream: Stream, since: datetime | None, until: datetime | None,
-             base: dict[str, Any]) -> Iterator[Page]:
+             base: dict[str, Any], counted: int | None = None) -> Iterator[Page]:
     if stream.paging == "single":
         body = client.get_json(stream.path, {k: v for k, v in base.items() if k != "limit"})
         yield Page(stream.name, list(body or []), params=base)
@@ -85,8 +88,11 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     whole = Shard(since if stream.dated else None, until if stream.dated else None)
     total: int | None = None
     if stream.paging == "keyset_v2":  # v2 lists carry no total: ask /v2/orders/count for the window
-        total = _v2_count(client, stream, whole, base)
-        planning += 1
+        if counted is not None and not base.keys() - _COUNT_NEUTRAL:
+            total = counted  # the caller counted exactly this window with no other filter
+        else:
+            total = _v2_count(client, stream, whole, base)
+            planning += 1
         if total == 0:
             return
     # The first page of the whole window; keep reading it when one shard is enough.
@@ -184,7 +190,7 @@ def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after
 
 
 def _v2_count(client: Any, stream: Stream, shard: Shard, base: dict[str, Any]) -> int:
-    params = {k: v for k, v in base.items() if k not in ("limit", "include", "consignment_structure", "sort")}
+    params = {k: v for k, v in base.items() if k not in _COUNT_NEUTRAL}
     if shard.date_min is not None:
         params[stream.date_min] = format_param(shard.date_min)
     if shard.date_max is not None:

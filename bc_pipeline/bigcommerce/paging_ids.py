@@ -23,7 +23,7 @@ def id_tasks(client: Any, stream: Stream, ids: Iterable[int], base: dict[str, An
     if stream.id_filter == "v2_range":
         return [_range_task(client, stream, lo, hi, wanted, base) for lo, hi, wanted in id_ranges(ids)]
     if stream.id_filter == "per_parent":
-        return [_parent_task(client, stream, chunk, base) for chunk in batches(ids, 25)]
+        return [_parent_task(client, stream, [parent], base) for parent in sorted(set(ids))]  # one per worker
     raise ValueError(f"stream {stream.name} cannot fetch records by id")
 
 

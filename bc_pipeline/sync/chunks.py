@@ -34,19 +34,23 @@ def count_in_window(client: Any, stream: Stream, since: datetime, until: datetim
     return int(((body.get("meta") or {}).get("pagination") or {}).get("total", 0))
 
 
+Chunk = tuple[datetime | None, datetime | None, int | None]
+
+
 def plan_chunks(
     client: Any, stream: Stream, since: datetime | None, until: datetime | None, per_chunk: int | None = None
-) -> list[tuple[datetime | None, datetime | None]]:
-    """Inclusive [start, end] chunks covering [since, until]; one chunk unless the window is long and full."""
+) -> list[Chunk]:
+    """Inclusive [start, end, records] chunks covering [since, until]; one chunk unless the window is long and
+    full. `records` is the count when it is known for exactly that chunk (the listing then need not ask again)."""
     per_chunk = per_chunk or CHECKPOINT_RECORDS
     if since is None or until is None or not stream.dated or until - since <= COUNT_WINDOWS_LONGER_THAN:
-        return [(since, until)]
+        return [(since, until, None)]
     total = count_in_window(client, stream, since, until)
     n = math.ceil(total / per_chunk)
     if n <= 1:
-        return [(since, until)]
+        return [(since, until, total)]
     span = (until - since) / n
     cuts = [(since + span * k).replace(microsecond=0) for k in range(1, n)]
     starts = [since, *cuts]
     ends = [c - SECOND for c in cuts] + [until]
-    return list(zip(starts, ends, strict=True))
+    return [(start, end, None) for start, end in zip(starts, ends, strict=True)]

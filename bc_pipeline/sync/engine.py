@@ -75,11 +75,12 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> N
     try:
         stream = STREAMS[plan.stream]
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
-        chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until)]
+        chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until, None)]
         if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
             chunks = []
-        for chunk_since, chunk_until in chunks:
-            pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids, params=plan.params or None)
+        for chunk_since, chunk_until, counted in chunks:
+            pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids,
+                                params=plan.params or None, total=counted)
             for page in pages:  # interim counts; the stream client's stats give the exact total at the end
                 completer.add(page.records, getattr(page, "requests", 1))
             if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
