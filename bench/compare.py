@@ -36,24 +36,30 @@ EMITS = {
     ("airbyte", "products"): ("products",), ("airbyte", "order_products"): ("line_items",),
 }
 
+# What a peer's wall time grows with (read from its source and its measured CPU, see docs/benchmark.md).
+SCALE_BY = {"singer": "requests", "airbyte": "records"}
+
 
 def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date,
             scale_from: tuple[dict, dict[str, int]] | None = None) -> dict:
     """Projected wall time of a run cut by the time budget, per peer process.
 
     Preferred: `scale_from` = (the same peer's same-mode result on the smaller reference store, where it ran to
-    completion, and that store's truth): a cut process is projected as its complete time there x (records of
-    its stream here / there). The stores are proportional (and so are the peers' requests per record), so
-    this is linear scaling of a measured run; its fixed start-up time is scaled too, which errs high by a few
-    seconds per process. Otherwise, linear extrapolation of this run: progress is the larger of (requests made /
+    completion, and that store's truth): a cut process is projected as its complete time there x (how much
+    more work it has here, by what bounds that peer, `SCALE_BY`): Singer's time is its requests (one at a
+    time, light CPU), so requests its pattern needs here / there (`modelled_requests`); that keeps its one
+    customers window per calendar day, which does not grow with the store, from being scaled a thousandfold.
+    Airbyte's time is CPU per record, so records of its stream here / there. Its fixed start-up time is
+    scaled too, which errs high by a few seconds per process. Otherwise, linear extrapolation of this run: progress is the larger of (requests made /
     needed) and (records emitted / the store's records for that stream), projected = elapsed / progress
     (pessimistic for a process that spends its first minutes on a parent listing, like Airbyte's
-    order_products). Finished processes count as measured; failed ones (e.g. an endpoint the emulator does
-    not serve) are left out.
+    order_products). Either way a projection is never below the time the cut process already ran (when it
+    would be, that time is used and the projection is marked a lower bound). Finished processes count as
+    measured; failed ones (e.g. an endpoint the emulator does not serve) are left out.
     """
     ref = {i["label"]: i for i in reference.invocations} if reference else {}
     small = {i["label"]: i for i in scale_from[0].get("invocations", [])} if scale_from else {}
-    total, needed_requests, detail = 0.0, 0, []
+    total, needed_requests, detail, lower_bound = 0.0, 0, [], False
     for inv in run.invocations:
         label = inv["label"]
         if inv.get("status") == "failed":
@@ -66,10 +72,16 @@ def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
             continue
         base = small.get(label)
         if base and base.get("status") == "complete" and scale_from is not None:
-            kinds = EMITS.get((run.peer, label), ())
-            here, there = sum(truth[k] for k in kinds), sum(scale_from[1][k] for k in kinds)
+            if SCALE_BY.get(run.peer) == "requests":
+                here = modelled_requests(run.peer, label, truth, start, today)
+                there = modelled_requests(run.peer, label, scale_from[1], start, today)
+            else:
+                kinds = EMITS.get((run.peer, label), ())
+                here, there = sum(truth[k] for k in kinds), sum(scale_from[1][k] for k in kinds)
             projected = base["wall_s"] * here / there if there else None
             if projected is not None:
+                if projected < inv["wall_s"]:  # it ran that long already and had not finished
+                    projected, lower_bound = inv["wall_s"], True
                 detail.append({"process": label, "method": "scaled from the reference store",
                                "projected_s": round(projected, 1)})
                 total += projected
@@ -80,12 +92,17 @@ def project(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
         progress = max(inv.get("requests", 0) / req_needed if req_needed else 0.0,
                        rec_done / rec_needed if rec_needed else 0.0)
         projected = inv["wall_s"] / progress if progress > 0 else None
+        if projected is not None and projected <= inv["wall_s"]:
+            projected, lower_bound = inv["wall_s"], True
         detail.append({"process": label, "method": "extrapolated from progress", "progress": round(progress, 4),
                        "projected_s": projected and round(projected, 1)})
         if projected is None:
             return {"projected_requests": needed_requests, "projected_wall_s": None, "projection": detail}
         total += projected
-    return {"projected_requests": needed_requests, "projected_wall_s": round(total, 1), "projection": detail}
+    out = {"projected_requests": needed_requests, "projected_wall_s": round(total, 1), "projection": detail}
+    if lower_bound:
+        out["projection_is_lower_bound"] = True  # some process was only known to need more than it had
+    return out
 
 
 def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, start: date, today: date,
@@ -121,3 +138,26 @@ def analyse(run: PeerRun, truth: dict[str, int], reference: PeerRun | None, star
     if any(inv.get("status") == "timed out" for inv in run.invocations):
         out.update(project(run, truth, reference, start, today, scale_from))
     return out
+
+
+def was_cut(view: dict) -> bool:
+    """Whether any process of this peer run was stopped by the time budget."""
+    return any(inv.get("status") == "timed out" for inv in view.get("invocations", []))
+
+
+def ratio_to_bc_pipeline(view: dict, bc_full: dict) -> float | None:
+    """The peer's wall time over bc_pipeline's full sync on the same store and mode.
+
+    A cut run counts only by its projection: its own wall time is just how long it was allowed, so without a
+    projection there is no ratio, nor when the projection is only a lower bound below bc_pipeline's time (a cut
+    run must never read as faster). A ratio from a lower bound is itself one (`projection_is_lower_bound`).
+    """
+    if bc_full.get("status") != "complete" or not bc_full.get("wall_s"):
+        return None
+    wall = view.get("projected_wall_s") if was_cut(view) else view.get("wall_s")
+    if not wall:
+        return None
+    ratio = wall / bc_full["wall_s"]
+    if was_cut(view) and view.get("projection_is_lower_bound") and ratio < 1:
+        return None
+    return round(ratio, 1)

@@ -2,8 +2,9 @@
 
 Peak RSS comes from `os.wait4` on the child's pid, so it is the child's own high-water mark (and that of any
 descendants it waited for), not the harness's nor the emulator's, which runs in another process.
-Stdout is handed line by line to a callback (peers print one JSON message per line), so no run's output is
-held in memory whole.
+Stdout and stderr are handed line by line to callbacks (peers print one JSON message per line on stdout;
+`bc-pipeline sync` prints its progress on stderr), so no run's output is held in memory whole unless the
+caller keeps it; a tail of stderr is kept for error messages.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def run_measured(
     cwd: str | None = None,
     time_limit_s: float | None = None,
     on_stdout_line: Callable[[str], None] | None = None,
+    on_stderr_line: Callable[[str], None] | None = None,
     stderr_lines: int = 30,
 ) -> ProcessRun:
     """Run `cmd` to completion (or kill its process group after `time_limit_s`) and measure it."""
@@ -63,6 +65,8 @@ def run_measured(
         assert proc.stderr is not None
         for line in proc.stderr:
             tail.append(line.rstrip("\n"))
+            if on_stderr_line is not None:
+                on_stderr_line(line)
 
     readers = [threading.Thread(target=pump_stdout, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
     for reader in readers:

@@ -1,10 +1,11 @@
-"""The benchmark command: `python -m bench.run --sizes 10k,100k[,1m]` (see docs/benchmark.md).
+"""The benchmark command: `python -m bench.run` (sizes 10k, 100k and 1m by default; see docs/benchmark.md).
 
 Per size it builds one emulator store (in its own process, see serve_store.py) twice, with the same seed:
 once unconstrained (no latency, a quota too large to bind) and once with the API's real constraints (150-400 ms
 latency per request, Pro quota 450 requests / 30 s). Against each it runs, one at a time:
   * bc_pipeline: a full `bc-pipeline sync`, then 1% of customers, orders and products changed through the
-    emulator's mutation API, then the incremental sync (pipeline_step.py);
+    emulator's mutation API, then the incremental sync (pipeline_step.py); on the first store of a size also a
+    no-op sync (nothing changed since), whose wall time is the CLI's fixed cost (start-up, Dagster run);
   * each peer connector, pointed at the same store (bench/peers/), within a time budget.
 Requests are counted by the emulator. Results go to bench/results/latest.json and latest.md after each size.
 """
@@ -22,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from bench import compare, pipeline_step, report, sizes
+from bench import compare, pipeline_step, report, sizes, sync_progress
 from bench.machine import machine_info
 from bench.peers import airbyte_source, singer_tap
 from bench.peers.common import KINDS, PeerRun, run_invocations
@@ -39,8 +40,10 @@ def log(msg: str) -> None:
     print(msg, flush=True)
 
 
-def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_total: int, limit_s: float) -> dict:
-    """Full sync, 1% change, incremental sync; each measured in its own subprocess."""
+def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_total: int, limit_s: float,
+                     noop: bool = False) -> dict:
+    """Full sync, 1% change, incremental sync (then, with `noop`, one more with nothing changed); each
+    measured in its own subprocess."""
     out: dict = {}
     store.command("clear")
     full = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
@@ -53,6 +56,11 @@ def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_tot
     inc = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
     out["incremental"] = {**_sync_view(inc, store.command("log"), None, None), "changed": changed}
     log(f"[bc_pipeline] incremental: {inc.status} in {inc.wall_s:.1f}s, {out['incremental']['requests']} requests")
+    if noop and inc.status == "complete":
+        store.command("clear")
+        again = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
+        out["noop"] = _sync_view(again, store.command("log"), None, None)
+        log(f"[bc_pipeline] no-op: {again.status} in {again.wall_s:.1f}s, {out['noop']['requests']} requests")
     return out
 
 
@@ -64,7 +72,9 @@ def _sync_view(run: pipeline_step.SyncRun, served: dict, bound_s: float | None, 
         "requests_by_endpoint": served["by_endpoint"], "by_status": served["by_status"],
         "rows": run.rows, "records_landed": landed,
         "records_per_s": round(landed / run.wall_s, 1) if run.status == "complete" and run.wall_s else None,
-        "progress": run.progress,
+        "api_span_s": round(served.get("span_s", 0.0), 2),  # the emulator's first to last request
+        **sync_progress.timeline(run.progress, run.wall_s), **sync_progress.summarise(run.progress),
+        "progress": run.progress, "status_table": run.stdout,
     }
     if bound_s is not None and run.status == "complete":
         view["ratio_to_bound"] = round(run.wall_s / bound_s, 2) if bound_s else None
@@ -118,7 +128,7 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     entry["quota_bound_s"] = round(sizes.quota_bound_s(sum(mins.values())), 2)
                     log(f"   truth: {entry['truth']}")
                 bc = bc_pipeline_runs(store, workdir, entry["quota_bound_s"], entry["min_requests_total"],
-                                      args.sync_time_limit)
+                                      args.sync_time_limit, noop=constraints is modes[0])
                 entry["bc_pipeline"][mode] = bc
                 for name, env in peers.items():
                     if not env.ok:
@@ -133,10 +143,7 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     scale_from = (base[mode], reference["truth"]) if isinstance(base, dict) and mode in base else None
                     view = compare.analyse(raw, entry["truth"], peer_raw[name].get("unconstrained"),
                                            date.fromisoformat(START_DATE), date.today(), scale_from)
-                    bc_full = bc.get("full", {})
-                    peer_wall = view.get("projected_wall_s") or view["wall_s"]
-                    if bc_full.get("status") == "complete" and bc_full["wall_s"]:
-                        view["ratio_to_bc_pipeline"] = round(peer_wall / bc_full["wall_s"], 1)
+                    view["ratio_to_bc_pipeline"] = compare.ratio_to_bc_pipeline(view, bc.get("full", {}))
                     entry["peers"].setdefault(name, {})[mode] = view
     entry["load_avg_1m_end"] = _load()
     return entry
@@ -150,7 +157,8 @@ def _load() -> float | None:
 
 
 def reanalyse(results: dict) -> dict:
-    """Recompute every peer view from the raw figures stored in it (after a change to compare.py or report.py)."""
+    """Recompute every peer view from the raw figures stored in it, and bc_pipeline's stream summaries from
+    its stored progress lines (after a change to compare.py, sync_progress.py or report.py)."""
     fields = ("status", "wall_s", "cpu_s", "peak_rss_mb", "requests", "requests_by_endpoint", "throttled_429",
               "not_found", "records", "invocations")
     reference = next((s for s in results["sizes"] if s.get("reference")), None)
@@ -165,27 +173,30 @@ def reanalyse(results: dict) -> dict:
                 scale_from = (base[mode], reference["truth"]) if isinstance(base, dict) and mode in base else None
                 view = compare.analyse(raw, entry["truth"], raws.get("unconstrained"),
                                        date.fromisoformat(START_DATE), date.today(), scale_from)
-                if "ratio_to_bc_pipeline" in modes[mode]:
-                    bc_full = entry["bc_pipeline"].get(mode, {}).get("full", {})
-                    peer_wall = view.get("projected_wall_s") or view["wall_s"]
-                    view["ratio_to_bc_pipeline"] = round(peer_wall / bc_full["wall_s"], 1)
+                bc_full = entry.get("bc_pipeline", {}).get(mode, {}).get("full", {})
+                view["ratio_to_bc_pipeline"] = compare.ratio_to_bc_pipeline(view, bc_full)
                 views.setdefault(name, {})[mode] = view
         entry["peers"].update(views)
+        for runs in entry.get("bc_pipeline", {}).values():
+            for view in runs.values():
+                summary = sync_progress.summarise(view.get("progress") or [])
+                if summary["streams"]:  # results from before the progress lines were kept have none
+                    view.update(summary)
     return results
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark bc_pipeline and the peer connectors on emulator stores.")
-    p.add_argument("--sizes", default="10k,100k", help="comma-separated order counts, e.g. 10k,100k,1m")
+    p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated order counts, e.g. 10k or 10k,100k")
     p.add_argument("--peers", default="singer,airbyte", help="comma-separated, or 'none'")
     p.add_argument("--peer-time-limit", type=float, default=120.0,
                    help="seconds per peer per mode (split evenly over its processes); cut runs are projected")
     p.add_argument("--reference-size", default="500",
                    help="a small store measured first, on which the peers run to completion; their cut runs on "
                         "larger stores are projected by scaling it ('none' to skip)")
-    p.add_argument("--peer-full-limit", type=float, default=1200.0,
+    p.add_argument("--peer-full-limit", type=float, default=2400.0,
                    help="seconds per peer per mode on the reference store (split over its processes)")
-    p.add_argument("--sync-time-limit", type=float, default=1800.0, help="seconds per bc-pipeline sync")
+    p.add_argument("--sync-time-limit", type=float, default=3600.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
     p.add_argument("--modes", default="unconstrained,constrained",
                    help="which stores to measure; with --merge the other mode of a size measured before is kept")
