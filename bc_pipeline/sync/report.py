@@ -52,7 +52,9 @@ class StreamReport:
         status = f" FAILED: {self.error}" if self.error else ""
         shares = self.time_shares()
         if shares and self.write_seconds:
-            status += " (" + ", ".join(f"{k} {v:.0%}" for k, v in shares.items()) + ")"
+            seconds = {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
+                       "transform": self.transform_seconds, "write": self.write_seconds}
+            status += " (" + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")"
         return (
             f"{self.stream:<24} {self.records:>9,} records {self.pages:>6,} pages {self.requests:>6,} requests "
             f"{self.rate:>9,.0f} rec/s{window}{status}"
