@@ -1,5 +1,6 @@
 """Record completion: capped customer addresses/attributes and truncated order line items are filled in."""
 
+import math
 from collections import defaultdict
 
 import pytest
@@ -58,3 +59,28 @@ def test_truncated_orders_get_all_line_items_and_only_they_cost_requests(emu):
             got += [it["id"] for s in o["consignments"].get(kind, []) for it in s.get("line_items", [])]
         assert sorted(got) == sorted(items[o["id"]]), o["id"]
         assert "__warning__" not in o
+
+
+def test_many_capped_customers_are_completed_in_concurrent_batches(make_emulator):
+    emu = make_emulator(customers=30, orders=10, products=5)
+    template = next(a for a in emu.store.records("customer_addresses"))
+    for n in range(110):  # more than two batches of CUSTOMER_BATCH (50)
+        emu.store.create("customers", email=f"many{n}@example.com",
+                         addresses=[{**template, "city": f"City {k}"} for k in range(11 + n % 4)])
+    truth = defaultdict(list)
+    for a in emu.store.records("customer_addresses"):
+        truth[a["customer_id"]].append(a["id"])
+    capped = [c for c, found in truth.items() if len(found) > 10]
+    every = [c["id"] for c in emu.store.records("customers")]
+    with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
+        customers = [r for p in fetch_pages(client, STREAMS["customers"], ids=every) for r in p.records]
+        emu.clear_request_log()
+        complete_customers(client, customers)
+    made = [e for e in emu.request_log if e.path.endswith("/v3/customers/addresses")]
+    asked = [[int(c) for c in e.query["customer_id:in"].split(",")] for e in made if e.query.get("page") == "1"]
+    assert sorted(c for batch in asked for c in batch) == sorted(capped)  # each capped customer in one batch
+    assert all(len(batch) <= 50 for batch in asked) and len(asked) == math.ceil(len(capped) / 50) >= 3
+    pages = sum(math.ceil(sum(len(truth[c]) for c in batch) / 250) for batch in asked)
+    assert len(made) == pages  # each batch paged once through, no page read twice
+    for c in customers:
+        assert sorted(a["id"] for a in c["addresses"]) == sorted(truth[c["id"]]), c["id"]

@@ -1,8 +1,8 @@
-"""Shard planning: time shards cover the window without gaps or overlap; id batches and v2 ranges."""
+"""Shard planning: time shards cover the window without gaps or overlap; id batches, parent batches, v2 ranges."""
 
 from datetime import UTC, datetime, timedelta
 
-from bc_pipeline.bigcommerce.shards import batches, id_ranges, shard_count, time_shards
+from bc_pipeline.bigcommerce.shards import batches, id_ranges, packed_batches, shard_count, time_shards
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -40,6 +40,20 @@ def test_batches_and_v2_ranges():
     assert [(lo, hi) for lo, hi, _ in ranges] == [(1, 250), (251, 251), (900, 900)]
     assert all(hi - lo < 250 for lo, hi, _ in ranges)
     assert sorted(i for _, _, w in ranges for i in w) == [1, 2, 249, 250, 251, 900]
+
+
+def test_parent_batches_fill_one_page_each():
+    counts = [(i, 3) for i in range(1, 201)]  # 600 children: 3 full pages of 83 parents (249 children)
+    packed = packed_batches(counts)
+    assert [len(b) for b in packed] == [83, 83, 34]
+    assert [p for b in packed for p in b] == list(range(1, 201))  # every parent once, in id order
+
+
+def test_parent_batches_big_parents_alone_and_unknown_ones_still_listed():
+    packed = packed_batches([(5, 2), (9, 400), (2, 0), (7, 249), (8, 1), (10, 1)])
+    assert packed == [[2, 5], [7, 8], [9], [10]]  # 0 known weighs 1; 7 + 8 fill a page; 9 is bigger than one
+    assert packed_batches([(i, 0) for i in range(1, 302)], max_ids=100)[-1] == [301]
+    assert packed_batches([]) == []
 
 
 def test_id_set_drops_repeats_and_stays_small():

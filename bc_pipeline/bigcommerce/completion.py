@@ -2,7 +2,8 @@
 
 * Customers embed at most 10 addresses and 10 attributes. A customer whose `address_count` /
   `attribute_count` exceeds what came embedded gets the complete lists from /v3/customers/addresses and
-  /v3/customers/attribute-values, asked for many customers at once (`customer_id:in`, batched).
+  /v3/customers/attribute-values, asked for many customers at once (`customer_id:in`, batched; the
+  batches run concurrently, see fetch_pages(parent_batches=)).
 * Orders listed with include=consignments.line_items embed at most 50 line items per consignment and then
   carry `__warning__`. Only those orders get their line items from /v2/orders/{id}/products; each
   consignment's `line_items` is replaced by the complete list of its items (matched on order_address_id)
@@ -11,11 +12,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from typing import Any
 
 from bc_pipeline.bigcommerce.paging import fetch_pages
+from bc_pipeline.bigcommerce.shards import batches
 from bc_pipeline.bigcommerce.streams import STREAMS
 
 CUSTOMER_BATCH = 50  # customers per customer_id:in request
@@ -36,14 +37,10 @@ def needs_completion(stream: str, record: dict[str, Any]) -> bool:
 
 def _children_by_customer(client: Any, stream: str, customer_ids: list[int]) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = defaultdict(list)
-    for start in range(0, len(customer_ids), CUSTOMER_BATCH):
-        chunk = customer_ids[start : start + CUSTOMER_BATCH]
-        params = {"customer_id:in": ",".join(map(str, chunk))}
-        # by parent, not by date: no window to plan, no store clock to ask for
-        undated = dataclasses.replace(STREAMS[stream], date_min=None, date_max=None)
-        for page in fetch_pages(client, undated, params=params):
-            for child in page.records:
-                found[int(child["customer_id"])].append(child)
+    # by parent, not by date: no window to plan, no store clock to ask for
+    for page in fetch_pages(client, STREAMS[stream], parent_batches=batches(customer_ids, CUSTOMER_BATCH)):
+        for child in page.records:
+            found[int(child["customer_id"])].append(child)
     for children in found.values():
         children.sort(key=lambda c: c.get("id", 0))
     return found

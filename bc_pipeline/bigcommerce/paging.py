@@ -1,6 +1,6 @@
 """Listing a stream page by page without skipping or repeating a record while the store changes.
 
-`fetch_pages(client, stream, since=, until=, ids=, params=)` yields `Page`s as they complete.
+`fetch_pages(client, stream, since=, until=, ids=, parent_batches=, params=)` yields `Page`s as they complete.
 
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
 /v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
@@ -19,20 +19,21 @@ listing to `until` is read once more at the end to catch them. A seen-id set dro
   lower position while the set shrinks, so reading downwards never passes over it (the argument is in
   paging_styles.py).
 `ids=` fetches named records in bulk: v3 `id:in` in batches of 250, v2 orders as min_id/max_id ranges,
-order products per order.
+order products per order. `parent_batches=` lists the children of the given parents, one listing per batch
+(the stream's `parent_filter`, e.g. variants `product_id:in`), batches concurrently (paging_ids.py).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bc_pipeline.bigcommerce.concurrent import run_tasks
 from bc_pipeline.bigcommerce.dates import format_param, parse_api_date
 from bc_pipeline.bigcommerce.idset import IdSet
-from bc_pipeline.bigcommerce.paging_ids import id_tasks
+from bc_pipeline.bigcommerce.paging_ids import id_tasks, parent_tasks
 from bc_pipeline.bigcommerce.paging_styles import Page, page_shard
 from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, earliest, shard_count, time_shards
 from bc_pipeline.bigcommerce.streams import Stream
@@ -47,11 +48,19 @@ CLOCK_SLACK = timedelta(minutes=10)
 
 def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, until: datetime | None = None,
                 ids: list[int] | tuple[int, ...] | None = None,
+                parent_batches: Iterable[Iterable[int]] | None = None,
                 params: Mapping[str, Any] | None = None, total: int | None = None) -> Iterator[Page]:
-    """`total`: the window's record count when the caller already asked for it (v2 then skips its count)."""
+    """`total`: the window's record count when the caller already asked for it (v2 then skips its count).
+    `ids` and `parent_batches` (batches of parent ids, each one listing) ignore the date window."""
     base: dict[str, Any] = {"limit": PAGE_LIMIT, **stream.params, **(params or {})}
+    if ids is not None and parent_batches is not None:
+        raise ValueError("fetch_pages takes ids= or parent_batches=, not both")
+    tasks = None
     if ids is not None:
         tasks = id_tasks(client, stream, ids, base)
+    elif parent_batches is not None:
+        tasks = parent_tasks(client, stream, parent_batches, base)
+    if tasks is not None:
         pages = run_tasks(tasks, client.gate.allowed_workers(client.max_workers))
     else:
         pages = _listing(client, stream, since, until, base, total)

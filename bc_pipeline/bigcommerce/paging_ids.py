@@ -1,8 +1,12 @@
-"""Fetching named records in bulk (`fetch_pages(..., ids=[...])`), for webhooks and completion.
+"""Fetching named records in bulk (`fetch_pages(..., ids=[...])`), for webhooks and completion, and the
+children of named parents (`fetch_pages(..., parent_batches=[[...], ...])`).
 
 v3 streams: `id:in` in batches of 250, each paged the stream's own way. v2 orders have no `id:in`: ids are grouped into min_id/max_id
 ranges spanning fewer than 250 ids (one request each, unrequested ids in the range dropped). Order products
 are a sub-resource: one listing of /v2/orders/{id}/products per order (an order that is gone gives nothing).
+Children by parent: one small listing per batch with the stream's `parent_filter` (variants `product_id:in`,
+addresses and attribute values `customer_id:in`), paged the stream's own way (page numbers: 1, then the last
+page down to 2, safe while the batch's set shrinks). Each batch is a task: batches run concurrently.
 """
 
 from __future__ import annotations
@@ -27,13 +31,24 @@ def id_tasks(client: Any, stream: Stream, ids: Iterable[int], base: dict[str, An
     raise ValueError(f"stream {stream.name} cannot fetch records by id")
 
 
+def parent_tasks(client: Any, stream: Stream, parent_batches: Iterable[Iterable[int]], base: dict[str, Any]) -> list:
+    if stream.parent_filter is None:
+        raise ValueError(f"stream {stream.name} cannot list children by parent id")
+    return [_filtered_task(client, stream, stream.parent_filter, ids, base, "parents")
+            for ids in (sorted({int(i) for i in batch}) for batch in parent_batches) if ids]
+
+
 def _id_in_task(client: Any, stream: Stream, chunk: list[int], base: dict[str, Any]):
+    return _filtered_task(client, stream, "id:in", chunk, base, "ids")
+
+
+def _filtered_task(client: Any, stream: Stream, name: str, values: list[int], base: dict[str, Any], label: str):
     # Paged the stream's own way: a batch can span several pages (products with include=options are
-    # served 10 per page, whatever the limit).
+    # served 10 per page, whatever the limit; a product can have more than 250 variants).
     def task(emit, pool=None) -> None:
-        query = {**base, "id:in": ",".join(map(str, chunk))}
+        query = {**base, name: ",".join(map(str, values))}
         for page in page_shard(client, stream, Shard(), query):
-            page.shard = "ids"
+            page.shard = label
             emit(page)
     return task
 

@@ -1,4 +1,4 @@
-"""Pure planning for paging: time shards of a date window, id batches and v2 id ranges.
+"""Pure planning for paging: time shards of a date window, id batches, parent batches and v2 id ranges.
 
 A window [since, until] is cut into `count` disjoint time shards on whole seconds (the API's dates are to
 the second and both bounds are inclusive): [t0, t1-1s], [t1, t2-1s], ..., [t(n-1), until]. When `since` is
@@ -55,6 +55,26 @@ def batches(ids: Iterable[int], size: int = PAGE_LIMIT) -> list[list[int]]:
     """Sorted unique ids in chunks of at most `size` (for `id:in` and `customer_id:in`)."""
     unique = sorted(set(int(i) for i in ids))
     return [unique[i : i + size] for i in range(0, len(unique), size)]
+
+
+def packed_batches(counts: Iterable[tuple[int, int]], page: int = PAGE_LIMIT,
+                   max_ids: int = PAGE_LIMIT) -> list[list[int]]:
+    """Parent ids packed greedily in id order into batches whose children fit one page.
+
+    `counts` is (parent id, children known now). Every parent weighs at least one child (a product always
+    has its base variant), so a parent with none known still goes in a batch; a batch holds at most
+    `max_ids` parents (a `product_id:in` of 250 ids keeps the URL near 3 kB). A parent with more children
+    than a page gets a batch of its own; its listing is paged completely all the same."""
+    known = {int(p): max(1, int(n or 0)) for p, n in counts}
+    out: list[list[int]] = []
+    load = 0
+    for parent in sorted(known):
+        if not out or load + known[parent] > page or len(out[-1]) >= max_ids:
+            out.append([])
+            load = 0
+        out[-1].append(parent)
+        load += known[parent]
+    return out
 
 
 def id_ranges(ids: Iterable[int], span: int = PAGE_LIMIT) -> list[tuple[int, int, list[int]]]:

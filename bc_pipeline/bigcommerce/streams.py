@@ -39,6 +39,11 @@ class Stream:
     def dated(self) -> bool:
         return self.date_min is not None
 
+    @property
+    def parent_key(self) -> str | None:
+        """The child's field naming its parent, from `parent_filter` ("product_id:in" -> "product_id")."""
+        return self.parent_filter.removesuffix(":in") if self.parent_filter else None
+
 
 _V3_DATES = {"date_min": "date_modified:min", "date_max": "date_modified:max"}
 _V2_DATES = {"date_min": "min_date_modified", "date_max": "max_date_modified"}

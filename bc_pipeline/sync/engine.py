@@ -46,7 +46,7 @@ _DONE = object()
 
 @dataclass(frozen=True)
 class StreamPlan:
-    """One stream to sync: a date window, a set of named ids, or a full listing."""
+    """One stream to sync: a date window, a set of named ids, a full listing, or the children of named parents."""
 
     stream: str
     since: datetime | None = None
@@ -55,6 +55,9 @@ class StreamPlan:
     params: dict[str, str] = field(default_factory=dict)
     high_water_mark: datetime | None = None  # written with the last batch when the listing completes
     authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
+    # List by parent, one listing per batch (stream.parent_filter); authoritative then judges only the rows
+    # whose parent (stream.parent_key) was listed.
+    parent_batches: tuple[tuple[int, ...], ...] | None = None
     state_key: str | None = None  # where its success is recorded (default: the stream's name)
     checkpointed: bool = False  # long windows run in time chunks whose completion is checkpointed
     resume_after: datetime | None = None  # a killed run committed [since, resume_after]: continue after it
@@ -80,7 +83,7 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> N
             chunks = []
         for chunk_since, chunk_until, counted in chunks:
             pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids,
-                                params=plan.params or None, total=counted)
+                                parent_batches=plan.parent_batches, params=plan.params or None, total=counted)
             for page in pages:  # interim counts; the stream client's stats give the exact total at the end
                 completer.add(page.records, getattr(page, "requests", 1))
             if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
@@ -181,10 +184,13 @@ class _Writer:
         seen = self.seen_ids.pop(plan.stream, set())
         if plan.ids is not None:
             report.missing_ids = sorted(set(plan.ids) - seen)
-        table = STREAMS[plan.stream].tables[0]
+        stream = STREAMS[plan.stream]
         if plan.authoritative:
+            within = None  # a listing by parent is authoritative for the children of those parents only
+            if plan.parent_batches is not None:
+                within = (stream.parent_key or "", [p for batch in plan.parent_batches for p in batch])
             with self.connect() as conn:
-                report.deleted += mark_gone(conn, table, seen, self.synced_at)[1]
+                report.deleted += mark_gone(conn, stream.tables[0], seen, self.synced_at, within=within)[1]
         report.high_water_mark = plan.high_water_mark
 
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
