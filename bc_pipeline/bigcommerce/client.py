@@ -80,8 +80,10 @@ class BigCommerceClient:
         self.stats = RequestStats()
         self.gate.on_wait = lambda seconds: self.stats.add(throttled_seconds=seconds)
         self._base = f"{self.api_url}/stores/{store_hash}"
+        # Connections kept open: a stream's listing runs max_workers requests at once and its completions (up to
+        # four batches, each on its own worker pool) as many again; a smaller pool would close and reopen them.
         self._adapter = BudgetedRetryAdapter(backoff_factor=backoff_factor, default_total=self.max_retries,
-                                             pool_connections=2, pool_maxsize=self.max_workers + 2)
+                                             pool_connections=2, pool_maxsize=5 * self.max_workers)
         self._session = requests.Session()
         self._session.mount("http://", self._adapter)
         self._session.mount("https://", self._adapter)
