@@ -98,6 +98,10 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
                            log=log)
 
 
+def _without(entries: list[dict], label: str) -> list[dict]:
+    return [s for s in entries if s["size"] != label]
+
+
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], reference: dict | None,
              is_reference: bool = False, previous: dict | None = None) -> dict:
     """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
@@ -250,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         previous_by_size = {}
     reference = next((s for s in kept if s.get("reference") and s["size"] == ref_label), None)
+    results["sizes"] = list(kept)  # sizes kept from the previous results; each measured size replaces its entry
     for label in labels:
         is_ref = label == ref_label
         entry = run_size(label, args, peers, None if is_ref else reference, is_reference=is_ref,
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             entry["reference"] = True
             reference = entry
         done = [entry]
-        results["sizes"] = sorted(kept + [s for s in results["sizes"] if s["size"] != label] + done,
+        results["sizes"] = sorted(_without(results["sizes"], label) + done,
                                   key=lambda s: sizes.parse_size(s["size"]))
         json_path, md_path = report.write_results(results, args.out)
         log(f"wrote {json_path} and {md_path}")
