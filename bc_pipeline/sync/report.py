@@ -33,9 +33,12 @@ class StreamReport:
     transform_seconds: float = 0.0
     write_seconds: float = 0.0
 
+    def phase_seconds(self) -> dict[str, float]:
+        return {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
+                "transform": self.transform_seconds, "write": self.write_seconds}
+
     def time_shares(self) -> dict[str, float]:
-        parts = {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
-                 "transform": self.transform_seconds, "write": self.write_seconds}
+        parts = self.phase_seconds()
         total = sum(parts.values())
         return {k: round(v / total, 3) for k, v in parts.items()} if total > 0 else {}
 
@@ -52,8 +55,7 @@ class StreamReport:
         status = f" FAILED: {self.error}" if self.error else ""
         shares = self.time_shares()
         if shares and self.write_seconds:
-            seconds = {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
-                       "transform": self.transform_seconds, "write": self.write_seconds}
+            seconds = self.phase_seconds()
             status += " (" + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")"
         return (
             f"{self.stream:<24} {self.records:>9,} records {self.pages:>6,} pages {self.requests:>6,} requests "
