@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -25,33 +26,39 @@ class BadDate(ValueError):
     """A filter value that is not a date the API accepts."""
 
 
-_DAY_PREFIX: dict[int, str] = {}
 _CLOCK = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
+_RFC_DAY: dict[int, str] = {}
+_ISO_DAY: dict[int, str] = {}
+
+
+def _day_and_clock(ts: int, cache: dict[int, str], day_text: Callable[[time.struct_time], str]) -> tuple[str, str]:
+    """The day's text (formatted once per day and cached: formatting is hot) and 'HH:MM:SS'."""
+    day, secs = divmod(int(ts), 86400)
+    prefix = cache.get(day)
+    if prefix is None:
+        prefix = cache[day] = day_text(time.gmtime(day * 86400))
+    minutes, sec = divmod(secs, 60)
+    return prefix, f"{_CLOCK[minutes]}:{sec:02d}"
+
+
+def _rfc_day(t: time.struct_time) -> str:
+    return f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year}"
+
+
+def _iso_day(t: time.struct_time) -> str:
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
 
 
 def rfc2822(ts: int) -> str:
-    """'Tue, 05 Mar 2019 21:40:11 +0000' (v2). The date part is cached per day (formatting is hot)."""
-    day, secs = divmod(int(ts), 86400)
-    prefix = _DAY_PREFIX.get(day)
-    if prefix is None:
-        t = time.gmtime(day * 86400)
-        prefix = _DAY_PREFIX[day] = f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year}"
-    minutes, sec = divmod(secs, 60)
-    return f"{prefix} {_CLOCK[minutes]}:{sec:02d} +0000"
-
-
-_ISO_DAY: dict[int, str] = {}
+    """'Tue, 05 Mar 2019 21:40:11 +0000' (v2)."""
+    day, clock = _day_and_clock(ts, _RFC_DAY, _rfc_day)
+    return f"{day} {clock} +0000"
 
 
 def iso_z(ts: int) -> str:
     """'2018-09-05T13:43:54Z' (customers, attribute values, subscribers)."""
-    day, secs = divmod(int(ts), 86400)
-    prefix = _ISO_DAY.get(day)
-    if prefix is None:
-        t = time.gmtime(day * 86400)
-        prefix = _ISO_DAY[day] = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
-    minutes, sec = divmod(secs, 60)
-    return f"{prefix}T{_CLOCK[minutes]}:{sec:02d}Z"
+    day, clock = _day_and_clock(ts, _ISO_DAY, _iso_day)
+    return f"{day}T{clock}Z"
 
 
 def iso_offset(ts: int) -> str:
