@@ -4,6 +4,7 @@
 * `make_emulator(**config)`: a factory for stores with any EmulatorConfig knobs; each is stopped after the test.
 * `module_emulator`: the same small store shared by every test of a module (for read-only tests).
 * `bc_session(emu)`: a plain requests.Session with the store's token; `bc_url(emu, "/v2/orders")`.
+* `wh`: a Warehouse on a fresh DuckDB file in tmp_path (the warehouse tests).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 import requests
 
 from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_pipeline.warehouse.load import Warehouse
+from bc_pipeline_tests.warehouse_support import connect
 
 SMALL = {"seed": 42, "customers": 60, "orders": 120, "products": 30, "quota": None}
 
@@ -64,3 +67,10 @@ def session(emulator: Emulator) -> Iterator[requests.Session]:
     s = bc_session(emulator)
     yield s
     s.close()
+
+
+@pytest.fixture
+def wh(tmp_path):
+    conn = connect(tmp_path)
+    yield Warehouse(conn)
+    conn.close()

@@ -5,23 +5,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.schema import TABLES
-from bc_pipeline_tests.warehouse_support import connect, load, order_with_consignments, snapshot, table_rows
+from bc_pipeline_tests.warehouse_support import load, order_with_consignments, snapshot, table_rows
 
 T1 = datetime(2026, 1, 1, tzinfo=UTC)
 T2 = datetime(2026, 1, 2, tzinfo=UTC)
 ORDER_TABLES = ["orders", "order_line_items", "order_shipping_addresses"]
 OLD = "Mon, 11 Mar 2019 15:17:25 +0000"
 NEW = "Tue, 12 Mar 2019 10:00:00 -0400"  # later, with a non-UTC offset
-
-
-@pytest.fixture
-def wh(tmp_path):
-    conn = connect(tmp_path)
-    yield Warehouse(conn)
-    conn.close()
 
 
 def _order(status: str, date_modified: str, drop_second_item: bool = False) -> dict:

@@ -3,21 +3,11 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-
-from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.staging_columns import encode_json, transpose
-from bc_pipeline_tests.warehouse_support import connect, load, order_with_consignments, table_rows
+from bc_pipeline_tests.warehouse_support import load, order_with_consignments, table_rows
 
 SYNCED = datetime(2026, 1, 2, tzinfo=UTC)
-
-
-@pytest.fixture
-def wh(tmp_path):
-    conn = connect(tmp_path)
-    yield Warehouse(conn)
-    conn.close()
 
 
 def test_transpose_keeps_each_value_with_its_row_across_shapes():

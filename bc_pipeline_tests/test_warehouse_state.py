@@ -5,17 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bc_pipeline.warehouse import state
-from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline_tests.warehouse_support import connect
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def wh(tmp_path):
-    conn = connect(tmp_path)
-    yield Warehouse(conn)
-    conn.close()
 
 
 def test_high_water_mark_never_moves_back(wh):

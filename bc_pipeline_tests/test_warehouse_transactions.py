@@ -5,21 +5,13 @@ from datetime import UTC, datetime
 import pytest
 
 from bc_pipeline.warehouse import state
-from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.schema import TABLES
-from bc_pipeline_tests.warehouse_support import connect, order_with_consignments, snapshot
+from bc_pipeline_tests.warehouse_support import order_with_consignments, snapshot
 
 T1 = datetime(2026, 1, 1, tzinfo=UTC)
 T2 = datetime(2026, 1, 2, tzinfo=UTC)
 MARK = datetime(2026, 1, 1, 12, tzinfo=UTC)
-
-
-@pytest.fixture
-def wh(tmp_path):
-    conn = connect(tmp_path)
-    yield Warehouse(conn)
-    conn.close()
 
 
 def _failing_batch() -> dict:
