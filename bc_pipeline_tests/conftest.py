@@ -19,6 +19,13 @@ from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline_tests.warehouse_support import connect
 
+# `bc-pipeline ...` in a child process, stopped by Ctrl-C (SIGINT) as in a terminal. A test run started in the
+# background (`cmd &`, nohup) inherits SIGINT ignored, and Python keeps it ignored in the child, which would
+# then never stop: the child restores Python's own handler first.
+CLI_STOPPED_BY_CTRL_C = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from bc_pipeline.cli import main; main()"
+)
+
 SMALL = {"seed": 42, "customers": 60, "orders": 120, "products": 30, "quota": None}
 
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from bc_pipeline.cli import main
 from bc_pipeline.emulator import EmulatorConfig
+from bc_pipeline_tests.conftest import CLI_STOPPED_BY_CTRL_C
 
 NOT_FLAGS = {"extra_tokens"}  # Python-only: extra tokens are added with Emulator.add_token
 
@@ -30,7 +31,7 @@ def test_bad_flag_value_is_a_usage_error():
 
 
 def test_serves_until_interrupted():
-    code = "from bc_pipeline.cli import main; main()"
+    code = CLI_STOPPED_BY_CTRL_C
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "emulator", "--port", "0", "--orders", "20", "--customers", "10",
          "--products", "5", "--quota", "none"],

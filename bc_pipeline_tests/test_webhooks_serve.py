@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from bc_pipeline.cli import main
 from bc_pipeline.config import ConfigError
 from bc_pipeline.webhooks.options import load_webhook_options
+from bc_pipeline_tests.conftest import CLI_STOPPED_BY_CTRL_C
 
 SECRET = "serve-test-secret-abcdefgh"
 
@@ -24,7 +25,7 @@ SECRET = "serve-test-secret-abcdefgh"
 def test_serve_accepts_the_secret_and_writes_into_the_inbox(tmp_path: Path) -> None:
     env = {**os.environ, "BC_WEBHOOK_DIR": str(tmp_path / "wh"), "BC_WEBHOOK_SECRET": SECRET,
            "BC_WEBHOOK_SECRET_HEADER": "X-Hook-Key"}
-    proc = subprocess.Popen([sys.executable, "-c", "from bc_pipeline.cli import main; main()", "webhooks", "serve", "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-c", CLI_STOPPED_BY_CTRL_C, "webhooks", "serve", "--port", "0"],
                             cwd=tmp_path, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
         line = proc.stderr.readline()
