@@ -5,13 +5,21 @@ share one storage, queue, monitoring and retention configuration, and the Helm v
 from __future__ import annotations
 
 import pytest
+import yaml
 from dagster._core.run_coordinator import QueuedRunCoordinator
 from dagster_docker import DockerRunLauncher
 from dagster_k8s import K8sRunLauncher
 
-from bc_pipeline_tests.deploy_support import INSTANCE_FILES, PG_VARIABLES, deploy_config, instance_from
+from bc_pipeline.stores import STORE_TAG
+from bc_pipeline_tests.deploy_support import (
+    DEPLOY,
+    INSTANCE_FILES,
+    PG_VARIABLES,
+    deploy_config,
+    instance_from,
+)
 
-PER_STORE_LIMIT = [{"key": "bc/store", "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
+PER_STORE_LIMIT = [{"key": STORE_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
 SHARED_BLOCKS = ("storage", "run_coordinator", "run_monitoring", "retention", "telemetry")
 
 
@@ -58,10 +66,6 @@ def test_the_instance_files_differ_only_in_their_launcher():
 
 
 def test_helm_values_say_what_dagster_yaml_says():
-    import yaml
-
-    from bc_pipeline_tests.deploy_support import DEPLOY
-
     values = yaml.safe_load((DEPLOY / "helm" / "values.yaml").read_text(encoding="utf-8"))
     base = deploy_config("dagster.yaml")
     queue = values["dagsterDaemon"]["runCoordinator"]["config"]["queuedRunCoordinator"]

@@ -16,6 +16,7 @@ import pytest
 import requests
 from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
+from bc_pipeline.stores import STORE_TAG
 from bc_pipeline_tests.deploy_support import DEPLOY, postgres_or_skip
 from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
 
@@ -75,7 +76,7 @@ def test_two_stores_through_the_queue(deployment, tmp_path):
     def submit(store: str) -> str:
         try:
             return client.submit_job_execution("store_job", repository_location_name="bc_pipeline",
-                                               run_config=config, tags={"bc/store": store})
+                                               run_config=config, tags={STORE_TAG: store})
         except DagsterGraphQLClientError:  # the webserver has not loaded the code location yet
             return ""
 
@@ -88,6 +89,6 @@ def test_two_stores_through_the_queue(deployment, tmp_path):
     records = wait_for(finished, 300, "the four runs")
     assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * 4
     for store in ("acme", "beta"):
-        first, second = sorted((r for r in records if r.dagster_run.tags["bc/store"] == store),
+        first, second = sorted((r for r in records if r.dagster_run.tags[STORE_TAG] == store),
                                key=lambda r: r.start_time)
         assert first.end_time <= second.start_time, f"two runs of {store} overlapped"

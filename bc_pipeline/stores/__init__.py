@@ -2,6 +2,6 @@
 `Store`s that the sync, the schedule, the CLI and the lake iterate."""
 
 from bc_pipeline.stores.load import STORES_FILE_VARIABLE, StoresFileError, load_stores, load_stores_file
-from bc_pipeline.stores.model import Store, store_from_settings
+from bc_pipeline.stores.model import STORE_TAG, Store, store_from_settings
 
-__all__ = ["STORES_FILE_VARIABLE", "Store", "StoresFileError", "load_stores", "load_stores_file", "store_from_settings"]
+__all__ = ["STORES_FILE_VARIABLE", "STORE_TAG", "Store", "StoresFileError", "load_stores", "load_stores_file", "store_from_settings"]

@@ -41,6 +41,8 @@ LABEL = re.compile(r"^[a-z0-9_]{1,63}$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 BASE_URL = re.compile(r"^https?://[^\s/]+(:\d+)?/?$")
 DEFAULT_DUCKDB_PATH = "data/stores/{label}.duckdb"
+# The run tag naming a run's store: the run queue allows one run per value (deploy/dagster.yaml).
+STORE_TAG = "bc/store"
 
 
 @dataclass(frozen=True)
