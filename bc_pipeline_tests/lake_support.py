@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bc_pipeline.lake import LakeSettings, open_catalog
-from bc_pipeline.lake.extract import _select
+from bc_pipeline.lake.extract import rows_sql
 from bc_pipeline.lake.read import read_table
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.schema import TABLES
@@ -32,7 +32,7 @@ def store_rows(label: str, db_path: Path, table: str) -> list[dict]:
     """The store's rows of `table` as the lake should hold them (label as `store`, JSON as text)."""
     with warehouse_connection(db_path, read_only=True) as conn:
         run(conn, "SET TimeZone = 'UTC'")
-        return conn.sql(_select(TABLES[table]), params=[label]).to_arrow_table().to_pylist()
+        return conn.sql(rows_sql(TABLES[table]), params=[label]).to_arrow_table().to_pylist()
 
 
 def union_of_files(files: dict[str, Path], table: str) -> list[dict]:

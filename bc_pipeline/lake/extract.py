@@ -38,7 +38,7 @@ class Batch:
         return self.scope is None
 
 
-def _select(table: Table) -> str:
+def rows_sql(table: Table) -> str:
     """The store's label as `store`, then the contract's columns (JSON as its text)."""
     columns = ", ".join(
         f'CAST("{c.name}" AS VARCHAR) AS "{c.name}"' if c.type == "JSON" else f'"{c.name}"' for c in table.columns
@@ -56,10 +56,10 @@ def read_batch(conn: duckdb.DuckDBPyConnection, table: Table, label: str, since:
     if scope is not None and len(scope) > WHOLE_PARTITION_ABOVE:
         scope = None
     if scope is None:
-        rows = conn.sql(_select(table), params=[label]).to_arrow_table()
+        rows = conn.sql(rows_sql(table), params=[label]).to_arrow_table()
     else:
         where = f' WHERE "{column}" IN (SELECT unnest(CAST(? AS BIGINT[])))'
-        rows = conn.sql(_select(table) + where, params=[label, scope]).to_arrow_table()
+        rows = conn.sql(rows_sql(table) + where, params=[label, scope]).to_arrow_table()
     return Batch(table, rows, column, scope, newest)
 
 
