@@ -58,6 +58,20 @@ class Settings(BaseModel):
         return datetime.combine(self.start_date, datetime.min.time(), tzinfo=self.tz)
 
 
+API_PATH_EXPECTED = "an API PATH like https://api.bigcommerce.com/stores/abc123/v3/"
+STORE_HASH_EXPECTED = "a store hash (letters and digits, e.g. abc123)"
+
+
+def parse_api_path(api_path: str) -> tuple[str, str] | None:
+    """(base URL, store hash) of an API PATH such as https://api.bigcommerce.com/stores/abc123/v3/, else None."""
+    match = _API_PATH.match(api_path.strip())
+    return (match["base"], match["hash"]) if match else None
+
+
+def is_store_hash(value: str) -> bool:
+    return bool(_STORE_HASH.match(value))
+
+
 def _read(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
     return value.strip() if value is not None and value.strip() else None
@@ -72,19 +86,18 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
     store_hash = _read(env, "BC_STORE_HASH")
     api_path = _read(env, "BC_API_PATH")
     if api_path:
-        match = _API_PATH.match(api_path)
-        if not match:
-            errors.append(
-                f"BC_API_PATH: {api_path!r} is not an API PATH like https://api.bigcommerce.com/stores/abc123/v3/"
-            )
+        parsed = parse_api_path(api_path)
+        if parsed is None:
+            errors.append(f"BC_API_PATH: {api_path!r} is not {API_PATH_EXPECTED}")
         else:
-            if store_hash and store_hash != match["hash"]:
-                errors.append(f"BC_API_PATH: its store hash {match['hash']!r} differs from BC_STORE_HASH {store_hash!r}")
-            store_hash = store_hash or match["hash"]
+            base, path_hash = parsed
+            if store_hash and store_hash != path_hash:
+                errors.append(f"BC_API_PATH: its store hash {path_hash!r} differs from BC_STORE_HASH {store_hash!r}")
+            store_hash = store_hash or path_hash
             if not _read(env, "BC_API_URL"):
-                api_url = match["base"]
-    if store_hash and not _STORE_HASH.match(store_hash):
-        errors.append(f"BC_STORE_HASH: {store_hash!r} is not a store hash (letters and digits, e.g. abc123)")
+                api_url = base
+    if store_hash and not is_store_hash(store_hash):
+        errors.append(f"BC_STORE_HASH: {store_hash!r} is not {STORE_HASH_EXPECTED}")
     if not re.match(r"^https?://[^\s/]+(:\d+)?/?$", api_url):
         errors.append(f"BC_API_URL: {api_url!r} is not a base URL like https://api.bigcommerce.com")
 

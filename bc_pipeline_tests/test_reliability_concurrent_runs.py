@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -24,27 +21,12 @@ from dagster_graphql import DagsterGraphQLClient
 
 from bc_pipeline.defs.partitions import monthly_modified
 from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
 from bc_pipeline_tests.sync_harness import ids
 
 REPO = Path(__file__).resolve().parents[1]
 SYNC_JOB, WEBHOOK_JOB = "bigcommerce_sync", "bigcommerce_webhooks"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(check, timeout_s: float, what: str, every_s: float = 1.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every_s)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
 
 
 @pytest.fixture
@@ -69,7 +51,7 @@ def dagster_dev(tmp_path):
             wait_for(lambda: _up(port, proc), 180, "dagster dev to serve")
             yield emu, env, port
         finally:
-            _stop(proc)
+            stop_group(proc)
             log.close()
 
 
@@ -80,17 +62,6 @@ def _up(port: int, proc: subprocess.Popen) -> bool:
         return requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok
     except requests.RequestException:
         return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to the process group we started (dagster dev, its daemon and code servers), then SIGKILL."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
 
 
 @pytest.mark.slow

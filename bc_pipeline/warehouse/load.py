@@ -174,20 +174,20 @@ class Warehouse:
         Returns how many rows of `table_name` were newly marked."""
         t = table(table_name)
         ids = sorted({int(i) for i in ids})
-        at = _utc(deleted_at)
+        at, written_at = _utc(deleted_at), datetime.now(UTC)
         (key,) = t.key
         children = [c for c in TABLES.values() if c.parent and c.parent[0] == t.name]
         run(self.conn, "BEGIN TRANSACTION")
         try:
-            marked = self._mark(t, key, ids, at)
+            marked = self._mark(t, key, ids, at, written_at)
             for child in children:
-                self._mark(child, child.parent[1], ids, at)
+                self._mark(child, child.parent[1], ids, at, written_at)
             run(self.conn, "COMMIT")
         except BaseException:
             run(self.conn, "ROLLBACK")
             raise
         return marked
 
-    def _mark(self, t: Table, column: str, ids: list[int], at: datetime) -> int:
+    def _mark(self, t: Table, column: str, ids: list[int], at: datetime, written_at: datetime) -> int:
         sql = sql_text("mark_deleted").format(target=t.qualified, column=_q(column))
-        return int(run(self.conn, sql, [at, ids])[0][0])
+        return int(run(self.conn, sql, [at, written_at, ids])[0][0])

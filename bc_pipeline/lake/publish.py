@@ -1,0 +1,104 @@
+"""Publish a store's changed rows from its DuckDB file to the shared Iceberg layer.
+
+For each contract table: read the batch (extract.py), then in ONE Iceberg transaction delete what the batch
+replaces in the store's partition (the scope's ids, or the whole partition) and append the batch; only after
+that commit does the watermark move, in the DuckDB file. Re-publishing a batch leaves the same rows: the
+replace is idempotent.
+
+Several stores publish at once safely: each commit is optimistic (the SQL catalog swaps the table's metadata
+pointer only if nobody moved it since it was read); a publisher that loses the race reloads the table and
+redoes its transaction, which touches only its own store's rows, so nothing of the winner's is lost.
+
+Run it after the store's sync has committed, in the same per-store serialisation (one run per store at a
+time): the watermark relies on a store's `_synced_at` stamps growing from one run to the next.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pyiceberg.catalog import Catalog
+from pyiceberg.exceptions import CommitFailedException
+from pyiceberg.expressions import And, BooleanExpression, EqualTo, In
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from bc_pipeline.lake.extract import Batch, read_batch
+from bc_pipeline.lake.schema import STORE_COLUMN, ensure_table, identifier
+from bc_pipeline.lake.state import Watermark, read_watermark, write_watermark
+from bc_pipeline.stores.model import LABEL
+from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.schema import TABLES
+from bc_pipeline.warehouse.sql import run
+
+T = TypeVar("T")
+COMMIT_ATTEMPTS = 20
+# Lost optimistic commits, and the SQLite catalog's "database is locked" / a create raced by another writer.
+_RETRIED = (CommitFailedException, OperationalError, IntegrityError)
+
+
+@dataclass
+class PublishReport:
+    label: str
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows sent
+    whole: list[str] = field(default_factory=list)  # tables whose store partition was replaced whole
+    commit_retries: int = 0
+
+
+def publish_store(label: str, duckdb_path: Path | str, catalog: Catalog, *, tables: list[str] | None = None,
+                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> PublishReport:  # fmt: skip
+    """Publish what changed in the store `label`'s DuckDB file since its last publish."""
+    if not LABEL.match(label):
+        raise ValueError(f"{label!r} is not a store label ([a-z0-9_]+)")
+    report = PublishReport(label)
+    with warehouse_connection(duckdb_path) as conn:
+        run(conn, "SET TimeZone = 'UTC'")
+        for name in tables or list(TABLES):
+            table = TABLES[name]
+            lake = _retrying(lambda t=table: ensure_table(catalog, t), report)
+            uuid = str(lake.metadata.table_uuid)
+            mark = read_watermark(conn, name)
+            since = mark.synced_through if mark and mark.lake_table_uuid == uuid else None
+            batch = read_batch(conn, table, label, since)
+            if batch is None:
+                continue
+            _retrying(lambda b=batch: _commit(catalog, label, b), report)
+            write_watermark(conn, name, Watermark(uuid, batch.synced_through), now())
+            report.rows[name] = batch.rows.num_rows
+            if batch.is_whole:
+                report.whole.append(name)
+    return report
+
+
+def _commit(catalog: Catalog, label: str, batch: Batch) -> None:
+    """Delete what the batch replaces in the store's partition and append it, as one Iceberg commit."""
+    lake = catalog.load_table(identifier(batch.table))  # the current metadata, again on every attempt
+    rows = batch.rows.cast(lake.schema().as_arrow())
+    with lake.transaction() as tx, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Delete operation did not match any records")  # a first publish
+        tx.delete(_replaced(label, batch))
+        if rows.num_rows:
+            tx.append(rows)
+
+
+def _replaced(label: str, batch: Batch) -> BooleanExpression:
+    in_store = EqualTo(STORE_COLUMN, label)
+    return in_store if batch.scope is None else And(in_store, In(batch.scope_column, batch.scope))
+
+
+def _retrying(action: Callable[[], T], report: PublishReport) -> T:
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            return action()
+        except _RETRIED:
+            if attempt == COMMIT_ATTEMPTS:
+                raise
+            report.commit_retries += 1
+            time.sleep(min(2.0, 0.02 * 2**attempt) * random.uniform(0.5, 1.0))
+    raise AssertionError("unreachable")

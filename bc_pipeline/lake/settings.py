@@ -1,0 +1,56 @@
+"""Where the shared analytical layer lives: an Iceberg SQL catalog (BC_LAKE_CATALOG_URI, SQLite by default,
+PostgreSQL in production) and a warehouse location for the data files (BC_LAKE_WAREHOUSE, a local folder by
+default, s3:// or gs:// through pyiceberg's file IO in production).
+
+A catalog URI may hold a password: it is only ever shown with the password masked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyiceberg.catalog.sql import SqlCatalog
+from sqlalchemy.engine import make_url
+
+DEFAULT_CATALOG_URI = "sqlite:///data/lake/catalog.db"
+DEFAULT_WAREHOUSE = "data/lake/warehouse"
+NAMESPACE = "bigcommerce"
+CATALOG_NAME = "bc_pipeline"
+
+
+@dataclass(frozen=True)
+class LakeSettings:
+    catalog_uri: str
+    warehouse: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> LakeSettings:
+        env = os.environ if env is None else env
+        return cls(
+            catalog_uri=(env.get("BC_LAKE_CATALOG_URI") or "").strip() or DEFAULT_CATALOG_URI,
+            warehouse=(env.get("BC_LAKE_WAREHOUSE") or "").strip() or DEFAULT_WAREHOUSE,
+        )
+
+    @property
+    def shown_uri(self) -> str:
+        """The catalog URI with any password masked, for messages."""
+        return make_url(self.catalog_uri).render_as_string(hide_password=True)
+
+
+def open_catalog(settings: LakeSettings | None = None) -> SqlCatalog:
+    """The SQL catalog, creating a local SQLite file's and a local warehouse's folders when they are used."""
+    settings = settings or LakeSettings.from_env()
+    url = make_url(settings.catalog_uri)
+    if url.drivername == "postgresql":  # SQLAlchemy 2.1 reads plain postgresql:// as psycopg 3: use psycopg2
+        url = url.set(drivername="postgresql+psycopg2")
+    if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    warehouse = settings.warehouse
+    if "://" not in warehouse:
+        path = Path(warehouse).resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        warehouse = path.as_uri()
+    return SqlCatalog(CATALOG_NAME, uri=url.render_as_string(hide_password=False), warehouse=warehouse)

@@ -1,0 +1,42 @@
+"""The publish watermark, kept in the store's own DuckDB file (the source of truth the layer is rebuilt from):
+per contract table, the newest `_synced_at` already in the lake, and which lake table it was published to.
+
+It moves only after the Iceberg commit of the rows it covers; a crash between the two re-publishes the same
+rows next time, which the publish makes harmless. A lake table that was dropped and re-created (another table
+uuid) is published whole again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from bc_pipeline.warehouse.sql import run
+
+STATE_TABLE = "bigcommerce._lake_published"
+_CREATE = f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
+  table_name VARCHAR PRIMARY KEY,
+  lake_table_uuid VARCHAR NOT NULL,
+  synced_through TIMESTAMPTZ NOT NULL,
+  published_at TIMESTAMPTZ NOT NULL
+)"""
+
+
+@dataclass(frozen=True)
+class Watermark:
+    lake_table_uuid: str
+    synced_through: datetime
+
+
+def read_watermark(conn: duckdb.DuckDBPyConnection, table_name: str) -> Watermark | None:
+    run(conn, _CREATE)
+    rows = run(conn, f"SELECT lake_table_uuid, synced_through FROM {STATE_TABLE} WHERE table_name = ?", [table_name])
+    return Watermark(rows[0][0], rows[0][1]) if rows else None
+
+
+def write_watermark(conn: duckdb.DuckDBPyConnection, table_name: str, mark: Watermark, at: datetime) -> None:
+    run(conn, _CREATE)
+    run(conn, f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?)",
+        [table_name, mark.lake_table_uuid, mark.synced_through, at])
