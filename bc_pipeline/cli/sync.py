@@ -9,17 +9,21 @@ from pathlib import Path
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.config import Settings
 from bc_pipeline.sync.status import format_status, read_status
 
 
 @click.command()
 @click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Backfill from this day (a partition range run).")
 @click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day of the backfill (default: today).")
-def sync(from_date: str | None, to_date: str | None) -> None:
+@click.option("--reset-store", is_flag=True,
+              help="Empty the DuckDB file (every table and the sync state) and make it hold this store, then sync.")
+def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
     """Sync every stream into DuckDB through Dagster (runs show in the UI's history).
 
     Without --from: incremental, each stream from its own high-water mark (the first run backfills from
-    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run.
+    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run. A DuckDB file
+    holds one store: a file holding another store's data is refused, unless --reset-store.
     """
     settings = settings_or_exit()
     _mapping_or_exit(settings.mapping_file)
@@ -32,11 +36,31 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
     with store_environment(settings) as active:
+        _claim_file(active, reset=reset_store)
         click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
         outcome = run_sync_job(from_date=from_date, to_date=to_date)
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
+
+
+def _claim_file(active: Settings, *, reset: bool) -> None:
+    """Refuse, before the run and any write, a file that holds another store; or empty it for this one."""
+    from bc_pipeline.warehouse.connect import warehouse_connection
+    from bc_pipeline.warehouse.store import StoreIdentity, WrongStoreError, check_store
+    from bc_pipeline.warehouse.store import reset_store as empty_for
+
+    store = StoreIdentity.of(active.store_hash, active.api_url)
+    if reset:
+        with warehouse_connection(active.duckdb_path) as conn:
+            empty_for(conn, store)
+        click.echo(f"Emptied {active.duckdb_path}: it now holds {store.describe()}", err=True)
+    elif active.duckdb_path.exists():
+        try:
+            with warehouse_connection(active.duckdb_path, read_only=True) as conn:
+                check_store(conn, store, active.duckdb_path)
+        except WrongStoreError as exc:
+            raise click.ClickException(str(exc)) from None
 
 
 def _mapping_or_exit(path: Path | None) -> None:

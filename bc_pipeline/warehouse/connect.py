@@ -16,8 +16,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from bc_pipeline.warehouse.store import StoreIdentity
 
 CATALOG = "warehouse"
 LOCK_RETRIES = 10
@@ -52,6 +56,17 @@ def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckD
     for name, value in SETTINGS.items():
         conn.execute(f"SET {name} = '{value}'")
     return conn
+
+
+@contextmanager
+def writer_connection(path: str | Path, store: StoreIdentity) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file opened to write `store`'s data: refused if it holds another store's, tables created (see
+    warehouse/store.py). Every writer opens the warehouse this way."""
+    from bc_pipeline.warehouse.store import bind_store
+
+    with warehouse_connection(path) as conn:
+        bind_store(conn, store, path)
+        yield conn
 
 
 @contextmanager
