@@ -2,7 +2,8 @@
 
 * a run of another store (a schedule, the UI, the reconcile job, a webhook run: every writer opens the file
   through the warehouse resource) fails before writing anything, naming both stores;
-* a file written before files recorded their store adopts the store of its next sync, saying so once;
+* a file written before files recorded their store adopts the store of its next sync, saying so once; the
+  default file of earlier versions is pointed at, not reused;
 * `bc-pipeline sync --reset-store` empties the file and the new store lands exactly;
 * a first sync that wrote nothing does not tie the file to its store.
 """
@@ -68,6 +69,7 @@ def test_runs_of_another_store_fail_before_writing(two_stores, tmp_path):
     assert file_snapshot(db) == before
 
 
+@pytest.mark.slow
 def test_an_older_file_adopts_the_store_of_its_next_sync_and_says_so_once(emulator, home):
     db = home / "bc.duckdb"
     run_sync(emulator, db)
@@ -83,6 +85,7 @@ def test_an_older_file_adopts_the_store_of_its_next_sync_and_says_so_once(emulat
     lands_exactly(emulator, db)
 
 
+@pytest.mark.slow
 def test_reset_store_empties_the_file_and_the_new_store_lands_exactly(two_stores, home):
     first, other = two_stores
     db = home / "bc.duckdb"
@@ -108,3 +111,17 @@ def test_a_first_sync_that_wrote_nothing_leaves_the_file_free(two_stores, tmp_pa
     run_sync(other, db)
     assert stored_store(db).store_hash == other.store_hash
     lands_exactly(other, db)
+
+
+@pytest.mark.slow
+def test_the_default_file_of_earlier_versions_is_pointed_at_not_reused(emulator, home):
+    earlier = home / "data" / "bigcommerce.duckdb"
+    earlier.parent.mkdir()
+    run_sync(emulator, earlier)
+    before = file_snapshot(earlier)
+    done = cli(["sync"], home, **store_env(emulator))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Note: data/bigcommerce.duckdb was written by an earlier version" in done.stderr
+    assert "BC_DUCKDB_PATH=data/bigcommerce.duckdb" in done.stderr
+    lands_exactly(emulator, home / "data" / "emustore42.duckdb")
+    assert file_snapshot(earlier) == before

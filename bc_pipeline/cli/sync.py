@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,20 @@ def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
     click.echo(outcome.summary)
 
 
+EARLIER_DEFAULT = "bigcommerce.duckdb"  # the default file of versions before one file per store
+
+
+def _note_earlier_default(active: Settings) -> None:
+    """Point at the file an earlier version wrote by default, which this store's default file replaces."""
+    earlier = active.duckdb_path.parent / EARLIER_DEFAULT
+    if os.environ.get("BC_DUCKDB_PATH") or not earlier.exists() or active.duckdb_path.exists():
+        return
+    click.echo(f"Note: {earlier} was written by an earlier version, which kept every store in that one file; "
+               f"this store now syncs into {active.duckdb_path}. If {earlier} holds this store's data, set "
+               f"BC_DUCKDB_PATH={earlier} to keep using it (it then records this store); otherwise delete it.",
+               err=True)
+
+
 def _claim_file(active: Settings, *, reset: bool) -> None:
     """Refuse, before the run and any write, a file that holds another store; or empty it for this one."""
     from bc_pipeline.warehouse.connect import warehouse_connection
@@ -51,6 +66,7 @@ def _claim_file(active: Settings, *, reset: bool) -> None:
     from bc_pipeline.warehouse.store import reset_store as empty_for
 
     store = StoreIdentity.of(active.store_hash, active.api_url)
+    _note_earlier_default(active)
     if reset:
         with warehouse_connection(active.duckdb_path) as conn:
             empty_for(conn, store)

@@ -1,8 +1,8 @@
 """Opening the warehouse file: always attached under the catalog name `warehouse`.
 
-The default file is `data/bigcommerce.duckdb` and the contract's schema is `bigcommerce`; opened directly,
-DuckDB names the file's catalog `bigcommerce` too, and every `bigcommerce.orders` becomes an "ambiguous
-reference to catalog or schema". Attaching the file as `warehouse` (and `USE warehouse`) makes
+The contract's schema is `bigcommerce`; opened directly, DuckDB names the file's catalog after the file, and
+in a file called `bigcommerce.duckdb` (the default of earlier versions) every `bigcommerce.orders` becomes an
+"ambiguous reference to catalog or schema". Attaching the file as `warehouse` (and `USE warehouse`) makes
 `bigcommerce.orders` and `mapped.orders` mean what they say, whatever the file is called. (Opened directly,
 the same tables are `bigcommerce.bigcommerce.orders`.)
 
