@@ -2,7 +2,7 @@
 into its own file, data/<label>.duckdb, through Dagster, and `bc-pipeline status` reports every stream.
 
 Then a second store (another emulator, another hash): pointed at the demo's file it is refused with one
-`Error:` line naming both stores, before any request and any write; with the default path it lands, exactly,
+`Error:` line naming both stores, before any listing and any write; with the default path it lands, exactly,
 in a file of its own.
 """
 
@@ -79,7 +79,8 @@ def test_another_store_pointed_at_the_demo_file_is_refused_and_changes_nothing(d
     for named in ("store emustore42", "store otherstore9", "BC_DUCKDB_PATH", "bc-pipeline sync --reset-store"):
         assert named in errors[0], errors[0]
     assert second_store.access_token not in done.stderr
-    assert second_store.request_log == [], "refused before asking the store anything"
+    asked = [e.path for e in second_store.request_log]
+    assert asked == ["/stores/otherstore9/v2/time"], "refused once the store answered, before listing anything"
     assert file_snapshot(db) == before
 
 

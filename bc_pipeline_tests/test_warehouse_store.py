@@ -90,6 +90,10 @@ def test_reset_store_empties_the_file_and_the_new_store_lands_exactly(two_stores
     first, other = two_stores
     db = home / "bc.duckdb"
     run_sync(first, db)
+    before = file_snapshot(db)
+    mistyped = cli(["sync", "--reset-store"], home, **store_env(other, BC_DUCKDB_PATH=str(db), BC_ACCESS_TOKEN="typo"))
+    assert mistyped.returncode == 1 and "rejected the access token (401)" in mistyped.stderr, mistyped.stderr
+    assert file_snapshot(db) == before, "a wrong token must not empty the file"
     done = cli(["sync", "--reset-store"], home, **store_env(other, BC_DUCKDB_PATH=str(db)))
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"it now holds store {other.store_hash}" in done.stderr

@@ -60,7 +60,8 @@ def _note_earlier_default(active: Settings) -> None:
 
 
 def _claim_file(active: Settings, *, reset: bool) -> None:
-    """Refuse, before the run and any write, a file that holds another store; or empty it for this one."""
+    """Refuse, before the run and any write, a file that holds another store; or empty it for this one.
+    Either only once the store answered, so that a wrong hash or token is reported as such."""
     from bc_pipeline.warehouse.connect import warehouse_connection
     from bc_pipeline.warehouse.store import StoreIdentity, WrongStoreError, check_store
     from bc_pipeline.warehouse.store import reset_store as empty_for
@@ -68,6 +69,7 @@ def _claim_file(active: Settings, *, reset: bool) -> None:
     store = StoreIdentity.of(active.store_hash, active.api_url)
     _note_earlier_default(active)
     if reset:
+        _store_answers(active)  # a mistyped hash or token must not empty the file
         with warehouse_connection(active.duckdb_path) as conn:
             empty_for(conn, store)
         click.echo(f"Emptied {active.duckdb_path}: it now holds {store.describe()}", err=True)
@@ -76,7 +78,22 @@ def _claim_file(active: Settings, *, reset: bool) -> None:
             with warehouse_connection(active.duckdb_path, read_only=True) as conn:
                 check_store(conn, store, active.duckdb_path)
         except WrongStoreError as exc:
+            _store_answers(active)  # a mistyped hash says so, rather than pointing at --reset-store
             raise click.ClickException(str(exc)) from None
+
+
+def _store_answers(active: Settings) -> None:
+    """Ask the store its time (one request): refuse with the API's reason if the hash or token is wrong."""
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
+
+    client = BigCommerceClient(active.api_url, active.store_hash, active.access_token.get_secret_value())
+    try:
+        client.store_time()
+    except BigCommerceError as exc:
+        raise click.ClickException(f"sync failed: {exc}") from None
+    finally:
+        client.close()
 
 
 def _mapping_or_exit(path: Path | None) -> None:

@@ -134,9 +134,12 @@ def errors_recorded(connect: Callable[[], AbstractContextManager[duckdb.DuckDBPy
         yield
     except Exception as exc:
         at = datetime.now(UTC)
-        with connect() as conn:
-            for stream in streams:
-                record_error(conn, stream, str(exc) or type(exc).__name__, at=at)
+        try:
+            with connect() as conn:
+                for stream in streams:
+                    record_error(conn, stream, str(exc) or type(exc).__name__, at=at)
+        except Exception:  # e.g. the file holds another store's data: the run still fails with its own error
+            pass
         raise
 
 
