@@ -20,9 +20,18 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 DEFAULT_API_URL = "https://api.bigcommerce.com"
 DEFAULT_START_DATE = date(2020, 1, 1)
 DEFAULT_SYNC_CRON = "*/5 * * * *"
+# The embedded demo store (cli/environment.py starts an emulator with this hash when no credentials are set),
+# so settings without credentials name the demo's store label and file.
+DEMO_STORE_HASH = "emustore42"
 _API_PATH = re.compile(r"^(?P<base>https?://[^/]+)/stores/(?P<hash>[A-Za-z0-9]+)(/v[23]/?)?/?$")
 _STORE_HASH = re.compile(r"^[A-Za-z0-9]{1,64}$")
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?LW#]+$")
+
+
+def store_label(store_hash: str) -> str:
+    """A store's label: its name in file names (`data/{label}.duckdb`) and Dagster partitions. For a single
+    store it is the hash in lower case (a hash is letters and digits, so the label matches `[a-z0-9_]+`)."""
+    return store_hash.lower()
 
 
 class ConfigError(ValueError):
@@ -42,12 +51,18 @@ class Settings(BaseModel):
     webhook_dir: Path
     sync_cron: str
     schedule_running: bool
+    reconcile_running: bool
     mapping_file: Path | None
     lookback_minutes: int
 
     @property
     def has_store_credentials(self) -> bool:
         return bool(self.store_hash and self.access_token)
+
+    @property
+    def store_label(self) -> str:
+        """The configured store's label, or the embedded demo store's when no credentials are set."""
+        return store_label(self.store_hash or DEMO_STORE_HASH)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -75,6 +90,13 @@ def is_store_hash(value: str) -> bool:
 def _read(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name)
     return value.strip() if value is not None and value.strip() else None
+
+
+def _flag(env: Mapping[str, str], name: str, default: str, errors: list[str]) -> bool:
+    value = (_read(env, name) or default).lower()
+    if value not in {"true", "false", "1", "0", "yes", "no"}:
+        errors.append(f"{name}: {value!r} is not true or false")
+    return value in {"true", "1", "yes"}
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = None) -> Settings:
@@ -122,7 +144,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
     except (ZoneInfoNotFoundError, ValueError):
         errors.append(f"BC_TIMEZONE: {timezone!r} is not an IANA timezone (e.g. UTC, America/Chicago)")
 
-    duckdb_path = Path(_read(env, "BC_DUCKDB_PATH") or "data/bigcommerce.duckdb")
+    # One file per store by default, so two stores never share one (warehouse/store.py refuses a file that
+    # holds another store's data). An invalid hash is reported above; the default path then uses the demo's.
+    label = store_label(store_hash if store_hash and _STORE_HASH.match(store_hash) else DEMO_STORE_HASH)
+    duckdb_path = Path(_read(env, "BC_DUCKDB_PATH") or f"data/{label}.duckdb")
     if duckdb_path.exists() and duckdb_path.is_dir():
         errors.append(f"BC_DUCKDB_PATH: {str(duckdb_path)!r} is a directory, not a database file")
     else:
@@ -135,9 +160,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
     if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
         errors.append(f"BC_SYNC_CRON: {sync_cron!r} is not a 5-field cron expression (e.g. */5 * * * *)")
 
-    running = (_read(env, "BC_SCHEDULE_RUNNING") or "false").lower()
-    if running not in {"true", "false", "1", "0", "yes", "no"}:
-        errors.append(f"BC_SCHEDULE_RUNNING: {running!r} is not true or false")
+    running = _flag(env, "BC_SCHEDULE_RUNNING", "false", errors)
+    reconcile_running = _flag(env, "BC_RECONCILE_RUNNING", "true", errors)
 
     lookback = _read(env, "BC_LOOKBACK_MINUTES") or "10"
     if not lookback.isdigit() or int(lookback) > 24 * 60:
@@ -159,7 +183,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
         duckdb_path=duckdb_path,
         webhook_dir=Path(_read(env, "BC_WEBHOOK_DIR") or "data/webhooks"),
         sync_cron=sync_cron,
-        schedule_running=running in {"true", "1", "yes"},
+        schedule_running=running,
+        reconcile_running=reconcile_running,
         mapping_file=Path(mapping_file) if mapping_file else None,
         lookback_minutes=int(lookback),
     )

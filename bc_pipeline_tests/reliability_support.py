@@ -14,11 +14,11 @@ from pathlib import Path
 import dagster as dg
 
 from bc_pipeline.defs.partitions import monthly_modified
-from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.resources import BigCommerceResource
 from bc_pipeline.emulator import Emulator
 from bc_pipeline.emulator.request_log import RequestLogEntry
 from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline_tests.sync_harness import RAW_ASSETS, table_fingerprint
+from bc_pipeline_tests.sync_harness import RAW_ASSETS, table_fingerprint, warehouse_for
 
 # Warehouse table -> emulator resource holding its truth.
 TABLE_TRUTH = {
@@ -41,7 +41,7 @@ def resources(emu: Emulator, db_path: Path, *, token: str | None = None, timeout
     return {
         "bigcommerce": BigCommerceResource(store_hash=emu.store_hash, access_token=token or emu.access_token,
                                            api_url=emu.api_url, max_workers=max_workers, timeout_s=timeout_s),
-        "warehouse": WarehouseResource(database=str(db_path)),
+        "warehouse": warehouse_for(emu, db_path),
     }
 
 

@@ -3,6 +3,9 @@ file, and read back what landed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -12,8 +15,14 @@ from bc_pipeline.defs.raw_assets import dated_streams
 from bc_pipeline.defs.reference_assets import reference_streams
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.store import StoreIdentity, read_store
 
 RAW_ASSETS = [dated_streams, reference_streams]
+
+
+def warehouse_for(emu, db_path: Path) -> WarehouseResource:
+    """The warehouse resource writing this emulator store's data into db_path."""
+    return WarehouseResource(database=str(db_path), store_hash=emu.store_hash, api_url=emu.api_url)
 
 
 def resources_for(emu, db_path: Path, *, token: str | None = None) -> dict:
@@ -21,7 +30,7 @@ def resources_for(emu, db_path: Path, *, token: str | None = None) -> dict:
         "bigcommerce": BigCommerceResource(
             store_hash=emu.store_hash, access_token=token or emu.access_token, api_url=emu.api_url, max_workers=4
         ),
-        "warehouse": WarehouseResource(database=str(db_path)),
+        "warehouse": warehouse_for(emu, db_path),
     }
 
 
@@ -57,3 +66,29 @@ def table_fingerprint(db_path: Path, table: str) -> list[tuple]:
         cols = [r[0] for r in conn.execute(f"DESCRIBE bigcommerce.{table}").fetchall() if r[0] != "_synced_at"]
         listed = ", ".join(f'CAST("{c}" AS VARCHAR)' for c in cols)
         return conn.execute(f"SELECT {listed} FROM bigcommerce.{table} ORDER BY id").fetchall()
+
+
+def cli(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    """`bc-pipeline ARGS` in a child process in cwd, with only the BC_* variables given (and DAGSTER_HOME
+    unset unless given: the CLI then uses cwd when it holds dagster.yaml)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("BC_", "DAGSTER_HOME"))}
+    return subprocess.run([sys.executable, "-m", "bc_pipeline", *args], cwd=cwd, env={**base, **env},
+                          capture_output=True, text=True, timeout=600)
+
+
+def store_env(emu, **extra: str) -> dict[str, str]:
+    """The variables that point the CLI at an emulator store."""
+    return {"BC_API_URL": emu.api_url, "BC_STORE_HASH": emu.store_hash, "BC_ACCESS_TOKEN": emu.access_token, **extra}
+
+
+def stored_store(db_path: Path) -> StoreIdentity | None:
+    with warehouse_connection(db_path, read_only=True) as conn:
+        return read_store(conn)
+
+
+def file_snapshot(db_path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table in the file (state and store included), sorted: equal snapshots, equal files."""
+    with warehouse_connection(db_path, read_only=True) as conn:
+        names = conn.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                             "WHERE database_name = current_database() ORDER BY ALL").fetchall()
+        return {f"{s}.{t}": conn.execute(f'SELECT * FROM "{s}"."{t}" ORDER BY ALL').fetchall() for s, t in names}

@@ -17,8 +17,16 @@ def test_defaults_without_a_store():
     s = load()
     assert s.has_store_credentials is False
     assert s.api_url == "https://api.bigcommerce.com"
-    assert str(s.duckdb_path) == "data/bigcommerce.duckdb"
+    assert (s.store_label, str(s.duckdb_path)) == ("emustore42", "data/emustore42.duckdb")  # the demo store's
     assert s.timezone == "UTC" and s.sync_cron == "*/5 * * * *" and s.schedule_running is False
+    assert s.reconcile_running is True
+
+
+def test_each_store_gets_its_own_default_file_unless_a_path_is_set():
+    s = load(BC_STORE_HASH="AbC123", BC_ACCESS_TOKEN="t")
+    assert (s.store_label, str(s.duckdb_path)) == ("abc123", "data/abc123.duckdb")
+    assert str(load(BC_STORE_HASH="abc123", BC_ACCESS_TOKEN="t", BC_DUCKDB_PATH="x/y.duckdb").duckdb_path) == "x/y.duckdb"
+    assert load(BC_RECONCILE_RUNNING="false").reconcile_running is False
 
 
 def test_api_path_gives_the_store_hash_and_base_url():
@@ -37,6 +45,7 @@ def test_token_is_masked_in_repr_and_str():
     ("env", "named"),
     [
         ({"BC_START_DATE": "2024-13-01"}, "BC_START_DATE"),
+        ({"BC_RECONCILE_RUNNING": "sometimes"}, "BC_RECONCILE_RUNNING"),
         ({"BC_START_DATE": "2027-01-01"}, "BC_START_DATE"),
         ({"BC_TIMEZONE": "Mars/Olympus"}, "BC_TIMEZONE"),
         ({"BC_STORE_HASH": "abc123"}, "BC_ACCESS_TOKEN"),

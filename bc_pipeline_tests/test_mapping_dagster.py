@@ -34,7 +34,7 @@ def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error
     defs = dg.Definitions(
         assets=build_mapped_assets(mapping),
         asset_checks=build_mapping_checks(mapping),
-        resources={"warehouse": WarehouseResource(database=str(db))},
+        resources={"warehouse": WarehouseResource(database=str(db), store_hash="emustore42", api_url="http://127.0.0.1")},
     )
     job = defs.resolve_implicit_global_asset_job_def()
     return job.execute_in_process(instance=instance, raise_on_error=raise_on_error)

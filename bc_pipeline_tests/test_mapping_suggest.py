@@ -69,6 +69,7 @@ def test_check_refuses_a_bad_file_with_exit_1(tmp_path: Path) -> None:
     path.write_text("entities:\n  customers:\n    columns:\n      id: id\n      mail: emial\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["mapping", "check", str(path)])
     assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1, result.output
     assert str(path) in result.output and "nearest valid name: 'email'" in result.output
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
-from bc_pipeline.defs.reconcile_assets import deletes_reconciled
+from bc_pipeline.defs.reconcile_assets import deletes_reconciled, reconcile_daily
 from bc_pipeline.defs.schedules import incremental_sync
 from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
@@ -93,3 +93,9 @@ def test_schedule_requests_the_latest_partition_incrementally():
     request = incremental_sync(context)
     assert request.partition_key == "2026-03-01"  # the current month: end_offset=1
     assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["mode"] == "incremental"
+
+
+def test_deletes_are_confirmed_daily_from_the_start():
+    """The README says deletes are confirmed daily: the reconcile schedule starts running (it lists ids only,
+    once a day) unless BC_RECONCILE_RUNNING=false."""
+    assert reconcile_daily.default_status == dg.DefaultScheduleStatus.RUNNING

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.sync.engine import apply_ids, run_plans
 from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, plan_variants
 from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline_tests.sync_harness import ids, run_sync
+from bc_pipeline_tests.sync_harness import ids, run_sync, warehouse_for
 
 VARIANTS = "/v3/catalog/variants"
 
@@ -36,7 +35,7 @@ def a_day_later() -> datetime:
 
 def full_listing(emu: Emulator, db: Path):
     """Run the next full variants listing alone (as the daily one would), without the products stream."""
-    connect = WarehouseResource(database=str(db)).get_connection
+    connect = warehouse_for(emu, db).get_connection
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token, max_workers=4) as client:
         plan = plan_variants(connect, a_day_later())
         emu.clear_request_log()
@@ -89,7 +88,7 @@ def test_a_variant_deleted_upstream_is_marked_and_unlisted_products_are_left_alo
         by_product.setdefault(v["product_id"], []).append(v["id"])
     gone = next(vs for vs in by_product.values() if len(vs) > 1)[-1]
     emu.store.delete("variants", gone)
-    connect = WarehouseResource(database=str(db)).get_connection
+    connect = warehouse_for(emu, db).get_connection
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
         plan = plan_variants(connect, a_day_later())
         # a product created after the plan was read lands (webhook, products stream) before the listing runs

@@ -13,10 +13,11 @@ import dagster as dg
 import pytest
 import requests
 
-from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.resources import BigCommerceResource
 from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, webhook_events, webhook_inbox, webhook_job
 from bc_pipeline.webhooks import batching
 from bc_pipeline.webhooks.receiver import DEFAULT_SECRET_HEADER, WebhookReceiver
+from bc_pipeline_tests.sync_harness import warehouse_for
 from bc_pipeline_tests.webhooks_support import backfill, drop, rows, tree
 
 
@@ -35,7 +36,7 @@ def _job(emu, db: Path, token: str | None = None) -> dg.JobDefinition:
     resources = {
         "bigcommerce": BigCommerceResource(store_hash=emu.store_hash, access_token=token or emu.access_token,
                                            api_url=emu.api_url, max_workers=2),
-        "warehouse": WarehouseResource(database=str(db)),
+        "warehouse": warehouse_for(emu, db),
     }
     defs = dg.Definitions(assets=[webhook_events], jobs=[webhook_job], sensors=[webhook_inbox], resources=resources)
     return defs.resolve_job_def(JOB_NAME)

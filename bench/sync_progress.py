@@ -3,13 +3,15 @@
 The CLI prints, per stream, a line every few seconds while the stream runs and a final one when it ends
 (bc_pipeline/sync/report.py, `StreamReport.progress_line`), e.g.
 
-    orders   40,000 records   177 pages   286 requests   970 rec/s [2020-12-31.. .. ..] (fetch 80%, parse 6%, transform 4%, write 9%)
+    orders   40,000 records   177 pages   286 requests   970 rec/s over 41.2s [2020-12-31.. .. ..] (summed over threads: fetch 80% 81.1s, parse 6% 6.1s, transform 4% 4.0s, write 9% 9.1s)
 
-A stream's last line is its summary. Its shares are of that stream's *summed phase seconds* (thread-seconds:
-fetch and parse are summed over the stream's concurrent fetch threads), not of wall time, and the line gives
-no phase seconds: shares of two streams can only be combined when each stream's phase seconds are known.
-So `aggregate` weights the streams by their phase seconds when the line carries them (`fetch 80% 41.2s`) and
-otherwise reports no aggregate rather than a guess; `summarise` then names the largest stream's shares.
+A stream's last line is its summary: `over` gives its wall seconds. Its shares are of that stream's *summed
+phase seconds* (thread-seconds: fetch and parse are summed over the stream's concurrent fetch threads, so
+they can exceed the wall time), not of wall time. Shares of two streams can only be combined when each
+stream's phase seconds are known, so `aggregate` weights the streams by their phase seconds when the line
+carries them and otherwise reports no aggregate rather than a guess; `summarise` then names the largest
+stream's shares. Lines of earlier versions (no `over`, no `summed over threads:` label, or no phase
+seconds) parse too: stored results are re-read by `python -m bench.run --merge`.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ PHASES = ("fetch", "parse", "transform", "write")
 _PREFIX = re.compile(r"^t\+[\d.]+s ")  # the arrival offset the harness puts before each kept line
 _LINE = re.compile(
     r"^\s*(?P<stream>[A-Za-z_][\w]*)\s+(?P<records>[\d,]+) records\s+(?P<pages>[\d,]+) pages"
-    r"\s+(?P<requests>[\d,]+) requests\s+(?P<rate>[\d,]+) rec/s"
+    r"\s+(?P<requests>[\d,]+) requests\s+(?P<rate>[\d,]+) rec/s(?: over (?P<wall>[\d,.]+)s)?"
     r"(?: \[(?P<since>\S+) \.\. (?P<until>\S+)\])?(?P<rest>.*)$"
 )
-_SHARES = re.compile(r" \((?P<shares>fetch \d+%[^()]*)\)\s*$")
+_SHARES = re.compile(r" \((?:summed over threads: )?(?P<shares>fetch \d+%[^()]*)\)\s*$")
 _PHASE = re.compile(r"(?P<phase>fetch|parse|transform|write) (?P<pct>\d+)%(?: (?P<sec>[\d,.]+) ?s)?")
 
 
@@ -51,6 +53,7 @@ def parse_line(line: str) -> dict[str, Any] | None:
     return {
         "stream": match["stream"], "records": _int(match["records"]), "pages": _int(match["pages"]),
         "requests": _int(match["requests"]), "records_per_s": _int(match["rate"]),
+        "wall_s": float(match["wall"].replace(",", "")) if match["wall"] else None,
         "window": [match["since"], match["until"]] if match["since"] else None,
         "failed": failed.removeprefix("FAILED:").strip() if failed.startswith("FAILED") else None,
         "shares": shares or None,

@@ -11,10 +11,10 @@ from pathlib import Path
 import click
 from dotenv import load_dotenv
 
-from bc_pipeline.config import ConfigError, Settings, load_settings
+from bc_pipeline.config import DEMO_STORE_HASH, ConfigError, Settings, load_settings
 
 # The embedded default store: what `bc-pipeline sync` syncs from when no credentials are set.
-DEMO_STORE = {"seed": 42, "customers": 500, "orders": 2000, "products": 200}
+DEMO_STORE = {"seed": 42, "customers": 500, "orders": 2000, "products": 200, "store_hash": DEMO_STORE_HASH}
 
 
 def settings_or_exit() -> Settings:

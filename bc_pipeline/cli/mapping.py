@@ -1,7 +1,8 @@
 """bc-pipeline mapping (suggest, check) and bc-pipeline lookup (read functions over the mapped tables).
 
-Both read the DuckDB file read-only (BC_DUCKDB_PATH or --db), so they can run while a sync holds no lock,
-and never change anything. `mapping check` only reads the file it is given."""
+Both read the DuckDB file read-only (--db, else BC_DUCKDB_PATH, else the configured store's data/<label>.duckdb),
+so they can run while a sync holds no lock, and never change anything. `mapping check` only reads the file it
+is given."""
 
 from __future__ import annotations
 
@@ -15,19 +16,25 @@ import click
 import duckdb
 
 from bc_pipeline import lookups
+from bc_pipeline.cli.environment import settings_or_exit
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.suggest import suggest_mapping
 from bc_pipeline.warehouse.connect import open_warehouse
 
+
+def _configured_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    return value or settings_or_exit().duckdb_path
+
+
 _DB = click.option(
     "--db",
     "db_path",
     envvar="BC_DUCKDB_PATH",
-    default="data/bigcommerce.duckdb",
-    show_default=True,
+    default=None,
+    callback=_configured_db,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The DuckDB file (BC_DUCKDB_PATH).",
+    help="The DuckDB file (default: BC_DUCKDB_PATH, else the store's data/<label>.duckdb).",
 )
 _MAPPING = click.option(
     "--mapping-file",
@@ -82,8 +89,7 @@ def check_file(file: Path) -> None:
     try:
         loaded = load_mapping(file)
     except MappingError as exc:
-        click.echo(str(exc), err=True)
-        raise SystemExit(1) from None
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{file}: ok ({', '.join(loaded.entities)})")
 
 

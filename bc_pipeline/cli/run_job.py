@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import dagster as dg
 
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
+from bc_pipeline.config import load_settings
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.status import format_status, read_status
 
@@ -59,6 +58,6 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
         instance=instance, partition_key=partition_key, tags=tags, run_config=run_config, raise_on_error=False
     )
     error = None if result.success else failure_reason(result)
-    db_path = Path(os.environ.get("BC_DUCKDB_PATH") or "data/bigcommerce.duckdb")
+    db_path = load_settings().duckdb_path
     summary = format_status(read_status(db_path)) if db_path.exists() else ""
     return Outcome(success=result.success, run_id=result.run_id, error=error, summary=summary)

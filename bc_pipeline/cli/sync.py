@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.config import Settings
 from bc_pipeline.sync.status import format_status, read_status
 
 
 @click.command()
 @click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Backfill from this day (a partition range run).")
 @click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day of the backfill (default: today).")
-def sync(from_date: str | None, to_date: str | None) -> None:
+@click.option("--reset-store", is_flag=True,
+              help="Empty the DuckDB file (every table and the sync state) and make it hold this store, then sync.")
+def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
     """Sync every stream into DuckDB through Dagster (runs show in the UI's history).
 
     Without --from: incremental, each stream from its own high-water mark (the first run backfills from
-    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run.
+    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run. A DuckDB file
+    holds one store: a file holding another store's data is refused, unless --reset-store.
     """
     settings = settings_or_exit()
     _mapping_or_exit(settings.mapping_file)
@@ -32,11 +37,63 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
     with store_environment(settings) as active:
+        _claim_file(active, reset=reset_store)
         click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
         outcome = run_sync_job(from_date=from_date, to_date=to_date)
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
+
+
+EARLIER_DEFAULT = "bigcommerce.duckdb"  # the default file of versions before one file per store
+
+
+def _note_earlier_default(active: Settings) -> None:
+    """Point at the file an earlier version wrote by default, which this store's default file replaces."""
+    earlier = active.duckdb_path.parent / EARLIER_DEFAULT
+    if os.environ.get("BC_DUCKDB_PATH") or not earlier.exists() or active.duckdb_path.exists():
+        return
+    click.echo(f"Note: {earlier} was written by an earlier version, which kept every store in that one file; "
+               f"this store now syncs into {active.duckdb_path}. If {earlier} holds this store's data, set "
+               f"BC_DUCKDB_PATH={earlier} to keep using it (it then records this store); otherwise delete it.",
+               err=True)
+
+
+def _claim_file(active: Settings, *, reset: bool) -> None:
+    """Refuse, before the run and any write, a file that holds another store; or empty it for this one.
+    Either only once the store answered, so that a wrong hash or token is reported as such."""
+    from bc_pipeline.warehouse.connect import warehouse_connection
+    from bc_pipeline.warehouse.store import StoreIdentity, WrongStoreError, check_store
+    from bc_pipeline.warehouse.store import reset_store as empty_for
+
+    store = StoreIdentity.of(active.store_hash, active.api_url)
+    _note_earlier_default(active)
+    if reset:
+        _store_answers(active)  # a mistyped hash or token must not empty the file
+        with warehouse_connection(active.duckdb_path) as conn:
+            empty_for(conn, store)
+        click.echo(f"Emptied {active.duckdb_path}: it now holds {store.describe()}", err=True)
+    elif active.duckdb_path.exists():
+        try:
+            with warehouse_connection(active.duckdb_path, read_only=True) as conn:
+                check_store(conn, store, active.duckdb_path)
+        except WrongStoreError as exc:
+            _store_answers(active)  # a mistyped hash says so, rather than pointing at --reset-store
+            raise click.ClickException(str(exc)) from None
+
+
+def _store_answers(active: Settings) -> None:
+    """Ask the store its time (one request): refuse with the API's reason if the hash or token is wrong."""
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
+
+    client = BigCommerceClient(active.api_url, active.store_hash, active.access_token.get_secret_value())
+    try:
+        client.store_time()
+    except BigCommerceError as exc:
+        raise click.ClickException(f"sync failed: {exc}") from None
+    finally:
+        client.close()
 
 
 def _mapping_or_exit(path: Path | None) -> None:

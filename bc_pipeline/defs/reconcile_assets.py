@@ -48,6 +48,6 @@ reconcile_daily = dg.ScheduleDefinition(
     cron_schedule="30 3 * * *",
     job=reconcile_job,
     execution_timezone=settings().timezone,
-    default_status=dg.DefaultScheduleStatus.RUNNING if settings().schedule_running else dg.DefaultScheduleStatus.STOPPED,
+    default_status=dg.DefaultScheduleStatus.RUNNING if settings().reconcile_running else dg.DefaultScheduleStatus.STOPPED,
     description="Daily: list ids only and mark rows the store deleted (03:30 in the store's timezone).",
 )

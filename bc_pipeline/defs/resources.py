@@ -12,8 +12,8 @@ import duckdb
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.defs.settings import settings
-from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline.warehouse.schema import create_all
+from bc_pipeline.warehouse.connect import writer_connection
+from bc_pipeline.warehouse.store import StoreIdentity
 
 
 class BigCommerceResource(dg.ConfigurableResource):
@@ -31,15 +31,20 @@ class BigCommerceResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file (BC_DUCKDB_PATH), attached as catalog `warehouse` (see warehouse/connect.py).
-    Connecting creates the folder and the contracted tables."""
+    """The DuckDB file (BC_DUCKDB_PATH), attached as catalog `warehouse` (see warehouse/connect.py), for the
+    store it holds. Connecting refuses a file that holds another store (warehouse/store.py), and creates the
+    folder and the contracted tables."""
 
     database: str
+    store_hash: str
+    api_url: str
+
+    def store(self) -> StoreIdentity:
+        return StoreIdentity.of(self.store_hash, self.api_url)
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse_connection(self.database) as conn:
-            create_all(conn)
+        with writer_connection(self.database, self.store()) as conn:
             yield conn
 
 
@@ -53,6 +58,8 @@ def resources() -> dg.Definitions:
                 access_token=dg.EnvVar("BC_ACCESS_TOKEN"),
                 api_url=s.api_url,
             ),
-            "warehouse": WarehouseResource(database=str(s.duckdb_path)),
+            "warehouse": WarehouseResource(
+                database=str(s.duckdb_path), store_hash=s.store_hash or dg.EnvVar("BC_STORE_HASH"), api_url=s.api_url
+            ),
         }
     )

@@ -70,7 +70,8 @@ def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
 def sync_reference_streams(
     client: BigCommerceClient, connect: Connect, streams: list[str], *, progress: Progress | None = None
 ) -> dict[str, StreamReport]:
-    now = client.store_time()
+    with state.errors_recorded(connect, streams):
+        now = client.store_time()
     plans = [StreamPlan(s, authoritative=s != "order_statuses") for s in streams if s in FULL_LISTINGS]
     if "variants" in streams:
         plans.append(plan_variants(connect, now))

@@ -27,7 +27,9 @@ class StreamReport:
     seconds: float = 0.0
     error: str | None = None
     high_water_mark: datetime | None = None
-    # where the time went (thread-seconds): HTTP, JSON decoding, flattening to rows, DuckDB merges
+    # where the time went, in seconds summed over the threads that spent it (fetch and parse run on several
+    # concurrent threads, so they can exceed the stream's wall time `seconds`): HTTP, JSON decoding,
+    # flattening to rows (writer thread), DuckDB merges (writer thread)
     fetch_seconds: float = 0.0
     parse_seconds: float = 0.0
     transform_seconds: float = 0.0
@@ -54,10 +56,11 @@ class StreamReport:
             window = f" [{since} .. {until}]"
         status = f" FAILED: {self.error}" if self.error else ""
         shares = self.time_shares()
-        if shares and self.write_seconds:
+        if shares and self.write_seconds:  # fetch and parse run on several threads: their sum exceeds the wall
             seconds = self.phase_seconds()
-            status += " (" + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")"
+            status += (" (summed over threads: "
+                       + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")")
         return (
             f"{self.stream:<24} {self.records:>9,} records {self.pages:>6,} pages {self.requests:>6,} requests "
-            f"{self.rate:>9,.0f} rec/s{window}{status}"
+            f"{self.rate:>9,.0f} rec/s over {self.seconds:.1f}s{window}{status}"
         )

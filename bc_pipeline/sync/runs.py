@@ -48,7 +48,8 @@ def sync_dated_streams(
     mode: str = "auto",
     progress: Progress | None = None,
 ) -> tuple[dict[str, StreamReport], dict[str, Window]]:
-    store_now = client.store_time()
+    with state.errors_recorded(connect, streams):  # a run that fails here still says so per stream
+        store_now = client.store_time()
     with connect() as conn:
         marks = {s: state.high_water_mark(conn, s) for s in streams}
         resumes = {s: _resume_point(conn, s) for s in streams}

@@ -1,4 +1,5 @@
-"""Per-stream status from the warehouse: last success, high-water mark, lag, rows, last error."""
+"""Per-stream status from the warehouse: last success, high-water mark, lag, rows, and the last error when
+it is newer than the last success (warehouse/state.py: an error a later success superseded is not shown)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.schema import TABLES
+from bc_pipeline.warehouse.state import read_states
 
 
 @dataclass(frozen=True)
@@ -23,11 +25,8 @@ def read_status(db_path: Path) -> tuple[list[StreamStatus], dict[str, tuple[int,
     """Stream states and (rows, rows marked deleted) per table, from a read-only connection."""
     with warehouse_connection(db_path, read_only=True) as conn:
         states = [
-            StreamStatus(*row)
-            for row in conn.execute(
-                "SELECT stream, last_success_at, high_water_mark, last_error, last_error_at "
-                "FROM bigcommerce._sync_state ORDER BY stream"
-            ).fetchall()
+            StreamStatus(s.stream, s.last_success_at, s.high_water_mark, s.current_error, s.last_error_at)
+            for s in read_states(conn).values()
         ]
         counts = {}
         for table in TABLES:

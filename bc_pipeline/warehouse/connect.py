@@ -1,8 +1,8 @@
 """Opening the warehouse file: always attached under the catalog name `warehouse`.
 
-The default file is `data/bigcommerce.duckdb` and the contract's schema is `bigcommerce`; opened directly,
-DuckDB names the file's catalog `bigcommerce` too, and every `bigcommerce.orders` becomes an "ambiguous
-reference to catalog or schema". Attaching the file as `warehouse` (and `USE warehouse`) makes
+The contract's schema is `bigcommerce`; opened directly, DuckDB names the file's catalog after the file, and
+in a file called `bigcommerce.duckdb` (the default of earlier versions) every `bigcommerce.orders` becomes an
+"ambiguous reference to catalog or schema". Attaching the file as `warehouse` (and `USE warehouse`) makes
 `bigcommerce.orders` and `mapped.orders` mean what they say, whatever the file is called. (Opened directly,
 the same tables are `bigcommerce.bigcommerce.orders`.)
 
@@ -16,8 +16,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
+
+if TYPE_CHECKING:
+    from bc_pipeline.warehouse.store import StoreIdentity
 
 CATALOG = "warehouse"
 LOCK_RETRIES = 10
@@ -52,6 +56,17 @@ def open_warehouse(path: str | Path, *, read_only: bool = False) -> duckdb.DuckD
     for name, value in SETTINGS.items():
         conn.execute(f"SET {name} = '{value}'")
     return conn
+
+
+@contextmanager
+def writer_connection(path: str | Path, store: StoreIdentity) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The file opened to write `store`'s data: refused if it holds another store's, tables created (see
+    warehouse/store.py). Every writer opens the warehouse this way."""
+    from bc_pipeline.warehouse.store import bind_store
+
+    with warehouse_connection(path) as conn:
+        bind_store(conn, store, path)
+        yield conn
 
 
 @contextmanager

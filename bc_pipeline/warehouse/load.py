@@ -6,8 +6,8 @@ written row replaces its stored copy by DELETE then INSERT (measured ~2x cheaper
 update, and a first load is a plain INSERT). For child tables (line items, shipping addresses, customer
 addresses, variants) the children of every written parent whose winning record carried its complete set are
 replaced, so a child removed upstream disappears; children listed on their own are upserted. State writes
-(state.py) run in the same transaction, so a high-water mark never gets ahead of committed data. Any error
-rolls everything back.
+(state.py) run in the same transaction, so a high-water mark never gets ahead of committed data, and so does
+the row naming the file's store on its first merge (store.py). Any error rolls everything back.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table, check_identifier
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes
+from bc_pipeline.warehouse.store import pending_claim
 
 
 def _q(name: str) -> str:
@@ -83,7 +84,7 @@ class Warehouse:
         tables = [table(name) for name in rows_by_table]
         present = {t.name for t in tables if rows_by_table[t.name]}
         order = [t for t in tables if t.parent is None] + [t for t in tables if t.parent is not None]
-        writes = list(state_writes)
+        writes = [*state_writes, *pending_claim(self.conn)]  # a new file names its store with its first data
         counts: dict[str, int] = {t.name: 0 for t in tables}
         sources: dict[str, str] = {}
         temps: list[str] = []

@@ -2,11 +2,20 @@
 
 State that describes data is written in the same transaction as the data (Warehouse.merge applies the
 `StateWrite`s it is given before COMMIT), so a high-water mark is never ahead of what was committed and a
-rolled-back batch leaves the state as it was. Errors are recorded on their own (record_error).
+rolled-back batch leaves the state as it was. Errors are recorded on their own (record_error), also when a
+run failed before its streams started (errors_recorded).
+
+`last_success_at` is the incremental cursor's last success: it moves when a write advances the stream's
+high-water mark, or for a listing without a date window (the undated streams, named ids). A window re-sync
+that leaves the mark where it was (`bc-pipeline sync --from/--to` of past days) is recorded as the last
+window, not as the stream's last success. A stream's error is current only when newer than its last success
+(`StreamState.current_error`): a success after a failure clears it from view.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +50,17 @@ class StreamState:
     rows: int | None
     requests: int | None
 
+    @property
+    def current_error(self) -> str | None:
+        """The last error, unless a success came after it."""
+        return last_error_if_current(self.last_error, self.last_error_at, self.last_success_at)
+
+
+def last_error_if_current(error: str | None, error_at: datetime | None, success_at: datetime | None) -> str | None:
+    if error is None or (success_at is not None and error_at is not None and success_at >= error_at):
+        return None
+    return error
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -64,12 +84,14 @@ def success_write(
     requests: int | None = None,
     at: datetime | None = None,
 ) -> StateWrite:
-    """A successful window: the mark only moves forward (a backfill of old days never moves it back);
-    the last window, run, rows and requests are replaced; a None leaves the stored value."""
+    """A successful window: the mark only moves forward (a backfill of old days never moves it back); the
+    last success moves with the mark, or for a listing without a window (see the module docstring); the last
+    window, run, rows and requests are replaced; a None leaves the stored value."""
     at = at or datetime.now(UTC)
+    advances = window_start is None or high_water_mark is not None  # the SQL compares with the stored mark
     return StateWrite(
         sql_text("state_success"),
-        (stream, high_water_mark, at, window_start, window_end, run_id, rows, requests),
+        (stream, high_water_mark, at if advances else None, window_start, window_end, run_id, rows, requests),
     )
 
 
@@ -102,6 +124,23 @@ def record_error(conn: duckdb.DuckDBPyConnection, stream: str, message: str, at:
     """Record a stream's last error (own transaction; the high-water mark is untouched)."""
     text = (message or "")[:MAX_ERROR_CHARS]
     run(conn, sql_text("state_error"), [stream, text, at or datetime.now(UTC)])
+
+
+@contextmanager
+def errors_recorded(connect: Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
+                    streams: Iterable[str]) -> Iterator[None]:
+    """Record an error raised before the streams started (e.g. on GET /v2/time) against each, and re-raise."""
+    try:
+        yield
+    except Exception as exc:
+        at = datetime.now(UTC)
+        try:
+            with connect() as conn:
+                for stream in streams:
+                    record_error(conn, stream, str(exc) or type(exc).__name__, at=at)
+        except Exception:  # e.g. the file holds another store's data: the run still fails with its own error
+            pass
+        raise
 
 
 def read_state(conn: duckdb.DuckDBPyConnection, stream: str) -> StreamState | None:
