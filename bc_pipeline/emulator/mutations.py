@@ -48,6 +48,8 @@ def _sync_index(store: Store, resource: str, i: int, record: dict[str, Any]) -> 
             items = record.get(key) or []
             for k, item in enumerate(items, start=1):  # child ids follow the customer_id*100 + k rule
                 item["id"], item["customer_id"] = record["id"] * 100 + k, record["id"]
+                for field in item.get("form_fields") or ():  # address form fields name their address
+                    field["address_id"] = item["id"]
             t.set(col, i, len(items))
         record["address_count"] = len(record.get("addresses") or [])
         record["attribute_count"] = len(record.get("attributes") or [])
@@ -167,7 +169,13 @@ def _renumber(resource: str, template: dict[str, Any], rid: int) -> dict[str, An
         old = record["id"]
         for k, item in enumerate(record["_products"], start=1):
             item["id"], item["order_id"] = rid * 1000 + k, rid
-            item["order_address_id"] = rid * 10 + (item["order_address_id"] - old * 10)
+            for key in ("order_address_id", "order_pickup_method_id"):  # 0: not in such a consignment
+                if item.get(key):
+                    item[key] = rid * 10 + (item[key] - old * 10)
+            if item.get("gift_certificate_id"):
+                item["gift_certificate_id"] = item["id"]
+        for pickup in record.get("_pickups") or ():
+            pickup["id"] = rid * 10 + (pickup["id"] - old * 10)
         for ship in record["_shipping"]:
             ship["id"], ship["order_id"] = rid * 10 + (ship["id"] - old * 10), rid
         for coupon in record["_coupons"]:
