@@ -2,6 +2,7 @@
 
 import click
 
+from bc_pipeline.cli.changes import changes
 from bc_pipeline.cli.dev import dev
 from bc_pipeline.cli.emulator import emulator
 from bc_pipeline.cli.mapping import lookup, mapping
@@ -18,5 +19,5 @@ def main() -> None:
     """
 
 
-for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks):
+for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks, changes):
     main.add_command(_command)

@@ -9,9 +9,11 @@ from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.schema import create_all
 
@@ -32,14 +34,22 @@ class BigCommerceResource(dg.ConfigurableResource):
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB file (BC_DUCKDB_PATH), attached as catalog `warehouse` (see warehouse/connect.py).
-    Connecting creates the folder and the contracted tables."""
+    Connecting creates the folder and the contracted tables, labels the change feed's rows with the run's id
+    and prunes the feed past its retention (BC_CHANGES_RETENTION_DAYS)."""
 
     database: str
+    changes_retention_days: int = 30
+    _run_id: str | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run_id = context.run.run_id if context.run is not None else None
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with warehouse_connection(self.database) as conn:
             create_all(conn)
+            changes.set_run_id(conn, self._run_id)
+            changes.prune(conn, self.changes_retention_days)
             yield conn
 
 
@@ -53,6 +63,7 @@ def resources() -> dg.Definitions:
                 access_token=dg.EnvVar("BC_ACCESS_TOKEN"),
                 api_url=s.api_url,
             ),
-            "warehouse": WarehouseResource(database=str(s.duckdb_path)),
+            "warehouse": WarehouseResource(database=str(s.duckdb_path),
+                                           changes_retention_days=s.changes_retention_days),
         }
     )

@@ -82,6 +82,7 @@ def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> Non
         _sync_index(store, resource, i, record)
         store.overrides[resource][rid] = record
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "updated")
         webhook_files.emit(store, resource, "updated", record)
         if resource == "orders" and before_status != record["status_id"]:
             webhook_files.emit(store, resource, "statusUpdated", record,
@@ -111,6 +112,7 @@ def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
         _sync_index(store, resource, i, record)
         store.overrides[resource][rid] = record
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "created")
         webhook_files.emit(store, resource, "created", record)
         if resource == "products" and not fields.get("variants"):  # every product has a base variant
             vid = create(store, "variants", {"product_id": rid, "sku": f"SKU-{rid}-new", "sku_id": None,
@@ -132,6 +134,7 @@ def delete(store: Store, resource: str, rid: int) -> None:
             _stamp(store, resource, i, record, store.now(), created=False)
             _sync_index(store, resource, i, record)
             store.overrides["orders"][rid] = record
+            store.log_mutation(resource, rid, "deleted")  # archived: the warehouse marks it deleted
             webhook_files.emit(store, resource, "archived", record)
             return
         table = store.tables[resource]
@@ -145,6 +148,7 @@ def delete(store: Store, resource: str, rid: int) -> None:
             for vid in store.variant_ids(rid):
                 store.tables["variants"].set("deleted", store.tables["variants"].pos(vid), True)
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "deleted")
         webhook_files.emit(store, resource, "deleted", record)
 
 

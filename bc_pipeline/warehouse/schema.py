@@ -145,6 +145,8 @@ def create_all(conn: duckdb.DuckDBPyConnection) -> None:
         for c in t.columns:
             if c.name not in existing[t.name]:
                 run(conn, f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
+    from bc_pipeline.warehouse.changes import create_table as create_changes_table
     from bc_pipeline.warehouse.state import create_state_tables
 
     create_state_tables(conn)
+    create_changes_table(conn)
