@@ -129,3 +129,13 @@ def test_the_validator_catches_a_wrong_shape(store):
     body[1]["quantity"] = "2"
     found = errors_of("orders.v2.oas2", "/orders/{order_id}/products", body)
     assert len(found) == 2 and found[0].startswith("0/event_date") and found[1].startswith("1/quantity")
+
+
+def test_a_cart_matches_the_official_schema(store):
+    emu, session = store
+    cart_id = emu.store.create_cart(customer_id=3)
+    for query in ({}, {"include": "line_items.physical_items.options,line_items.digital_items.options"}):
+        r = session.get(bc_url(emu, f"/v3/carts/{cart_id}"), params=query, timeout=10)
+        assert r.status_code == 200 and errors_of("carts.v3", "/carts/{cartId}", r.json()) == []
+    emu.store.convert_cart(cart_id)
+    assert session.get(bc_url(emu, f"/v3/carts/{cart_id}"), timeout=10).status_code == 404

@@ -75,6 +75,8 @@ class Store:
         self.webhook_dir: Path | None = cfg.emit_webhooks_to
         self._webhook_seq = 0
         self.mutation_log: list[Mutation] = []  # every create/update/delete, in order (tests' ground truth)
+        self.carts: dict[str, dict[str, Any]] = {}  # open carts by UUID (carts.py)
+        self.gone_carts: dict[str, str] = {}  # converted or expired carts: GET answers 404
 
     @property
     def v2_base(self) -> str:
@@ -207,6 +209,23 @@ class Store:
     def delete(self, resource: str, rid: int) -> None:
         from bc_pipeline.emulator import mutations
         mutations.delete(self, resource, rid)
+
+    # -- carts (see carts.py) --------------------------------------------------------------------------
+    def create_cart(self, customer_id: int | None = None) -> str:
+        from bc_pipeline.emulator import carts
+        return carts.create(self, customer_id)
+
+    def abandon_cart(self, cart_id: str) -> None:
+        from bc_pipeline.emulator import carts
+        carts.abandon(self, cart_id)
+
+    def convert_cart(self, cart_id: str) -> int:
+        from bc_pipeline.emulator import carts
+        return carts.convert(self, cart_id)
+
+    def expire_cart(self, cart_id: str) -> None:
+        from bc_pipeline.emulator import carts
+        carts.expire(self, cart_id)
 
     def log_mutation(self, resource: str, rid: int | str, action: str) -> None:
         self.mutation_log.append(Mutation(resource, rid, action, self.now()))
