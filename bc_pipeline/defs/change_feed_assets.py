@@ -11,7 +11,7 @@ import dagster as dg
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.warehouse.new_rows import publish_new_rows
 
-FEEDS = {"new_customers": "customers", "new_subscribers": "subscribers"}
+FEEDS = {"new_customers": "customers", "new_subscribers": "subscribers", "new_abandoned_carts": "abandoned_carts"}
 PREVIEW = 20
 
 

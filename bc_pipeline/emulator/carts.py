@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from bc_pipeline.emulator.store import Store
 
 
-def _item(store: Store, cart_id: str, k: int, rnd, digital: bool) -> dict[str, Any]:
+def _item(store: Store, cart_id: str, k: int, rnd, digital: bool) -> tuple[dict[str, Any], int]:
+    """An item and its extended price in integer ten-thousandths (totals add up exactly)."""
     products = store.tables["products"]
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
     i = products.pos(pid)
@@ -42,7 +43,7 @@ def _item(store: Store, cart_id: str, k: int, rnd, digital: bool) -> dict[str, A
     }
     if digital:
         item.update({"download_file_urls": [], "download_page_url": "", "download_size": "1 MB"})
-    return item
+    return item, price * qty
 
 
 def generate(store: Store, n: int, customer_id: int | None, now: int) -> dict[str, Any]:
@@ -51,7 +52,8 @@ def generate(store: Store, n: int, customer_id: int | None, now: int) -> dict[st
     email = person(store, customer_id)[2] if customer_id else f"guest.cart{n}@example.net"
     physical = [_item(store, cart_id, k, rnd, False) for k in range(1, rnd.randrange(1, 5) + 1)]
     digital = [_item(store, cart_id, 9, rnd, True)] if rnd.random() < 0.2 else []
-    total = sum(it["extended_sale_price"] for it in physical + digital)
+    total = money_num(sum(units for _, units in physical + digital))
+    physical, digital = [it for it, _ in physical], [it for it, _ in digital]
     created = now - rnd.randrange(3600, 86400)
     return {
         "id": cart_id, "customer_id": customer_id or 0, "channel_id": 1, "email": email,

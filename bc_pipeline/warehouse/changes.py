@@ -66,6 +66,16 @@ def record_deleted(conn: duckdb.DuckDBPyConnection, t: Table, ids: list[int], at
     run(conn, sql_text("record_deleted_changes").format(target=t.qualified, key=_q(key)), [t.name, at, ids])
 
 
+def record(conn: duckdb.DuckDBPyConnection, table_name: str, rows: list[tuple[str, str]], at: datetime) -> None:
+    """Log changes made outside a merge (cart rows from events): (id, change) pairs; inside the caller's
+    transaction."""
+    for rid, change in rows:
+        if change not in CHANGES:
+            raise ValueError(f"not a change: {change!r}")
+        run(conn, f"INSERT INTO {CHANGES_TABLE} (table_name, id, change, run_id, changed_at) "
+                  "VALUES (?, ?, ?, getvariable('bc_run_id'), ?)", [table_name, str(rid), change, at])
+
+
 def prune(conn: duckdb.DuckDBPyConnection, retention_days: int, now: datetime | None = None) -> int:
     """Drop feed rows older than the retention; returns how many."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=retention_days)
