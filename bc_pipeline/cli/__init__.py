@@ -8,6 +8,7 @@ from bc_pipeline.cli.emulator import emulator
 from bc_pipeline.cli.mapping import lookup, mapping
 from bc_pipeline.cli.sync import check, status, sync
 from bc_pipeline.cli.webhooks import webhooks
+from bc_pipeline.cli.webhooks_remove import remove
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,3 +22,4 @@ def main() -> None:
 
 for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks, changes):
     main.add_command(_command)
+webhooks.add_command(remove)
