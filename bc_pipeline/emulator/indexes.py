@@ -99,10 +99,11 @@ PINNED_KINDS = ((12, 1, 60), (13, 2, 55), (14, 3, 52))  # (position, kind, line 
 
 def consignment_kinds(seed: int, n_items: np.ndarray) -> np.ndarray:
     """Each order's one consignment kind (index into CONSIGNMENT_KINDS), from a generator of its own so the
-    other columns (and every store generated before kinds existed) stay the same; pins one order above the
-    50-item cap in each non-shipping kind."""
+    other columns stay the same; orders 1-12 are shipped, and orders 13-15 are pinned above the 50-item cap
+    in each non-shipping kind."""
     n = len(n_items)
     kind = np.random.default_rng([seed, 7]).choice(4, n, p=KIND_WEIGHTS / KIND_WEIGHTS.sum()).astype(np.int8)
+    kind[:12] = 0  # orders 1-12 (the pinned awkward ones among them) stay shipped
     for pos, k, items in PINNED_KINDS:
         if n > pos:
             kind[pos], n_items[pos] = k, items
