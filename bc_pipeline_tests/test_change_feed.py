@@ -16,6 +16,7 @@ from bc_pipeline.defs.change_feed_assets import change_feed_assets
 from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.new_rows import publish_new_rows
 from bc_pipeline_tests.sync_harness import RAW_ASSETS, resources_for
 
 FEED_ASSETS = list(change_feed_assets().assets)
@@ -124,3 +125,10 @@ def test_the_feed_is_pruned_past_its_retention(synced):
         customers = conn.execute("SELECT count(*) FROM bigcommerce._changes WHERE table_name = 'customers'").fetchone()[0]
         assert changes.prune(conn, 30) == customers
         assert conn.execute("SELECT count(*) FROM bigcommerce._changes").fetchone()[0] == n - customers
+
+
+def test_a_position_past_the_feed_means_a_new_file_and_starts_again(synced):
+    emu, db, _instance, _first = synced
+    with warehouse_connection(db) as conn:
+        new = publish_new_rows(conn, "customers", after_seq=10**9)  # kept by Dagster from an older file
+    assert new.ids == sorted(c["id"] for c in emu.store.records("customers"))

@@ -34,7 +34,10 @@ def publish_new_rows(conn: duckdb.DuckDBPyConnection, source_table: str, after_s
     run(conn, "BEGIN TRANSACTION")
     try:
         run(conn, f"CREATE SCHEMA IF NOT EXISTS {FEED_SCHEMA}")
-        last = run(conn, f"SELECT coalesce(max(seq), ?) FROM {CHANGES_TABLE}", [after_seq])[0][0]
+        newest = run(conn, f"SELECT max(seq) FROM {CHANGES_TABLE}")[0][0]
+        if newest is None or after_seq > newest:  # a new (or emptied) DuckDB file: its feed starts again at 1
+            after_seq = 0
+        last = newest or 0
         created = (f"SELECT id FROM {CHANGES_TABLE} "
                    "WHERE table_name = ? AND change = 'created' AND seq > ? AND seq <= ?")
         run(conn, f'CREATE OR REPLACE TABLE {target} AS SELECT r.* FROM {t.qualified} AS r '
