@@ -54,6 +54,7 @@ class Settings(BaseModel):
     reconcile_running: bool
     mapping_file: Path | None
     lookback_minutes: int
+    changes_retention_days: int = 30
 
     @property
     def has_store_credentials(self) -> bool:
@@ -167,6 +168,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
     if not lookback.isdigit() or int(lookback) > 24 * 60:
         errors.append(f"BC_LOOKBACK_MINUTES: {lookback!r} is not a whole number of minutes up to 1440")
 
+    retention = _read(env, "BC_CHANGES_RETENTION_DAYS") or "30"
+    if not retention.isdigit() or not 1 <= int(retention) <= 3650:
+        errors.append(f"BC_CHANGES_RETENTION_DAYS: {retention!r} is not a whole number of days from 1 to 3650")
+
     mapping_file = _read(env, "BC_MAPPING_FILE")
     if mapping_file and not Path(mapping_file).is_file():
         errors.append(f"BC_MAPPING_FILE: {mapping_file!r} does not exist")
@@ -187,4 +192,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
         reconcile_running=reconcile_running,
         mapping_file=Path(mapping_file) if mapping_file else None,
         lookback_minutes=int(lookback),
+        changes_retention_days=int(retention),
     )

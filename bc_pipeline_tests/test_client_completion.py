@@ -7,6 +7,7 @@ import pytest
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.completion import complete_customers, complete_orders
+from bc_pipeline.bigcommerce.order_items import consignments
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
 from bc_pipeline.emulator import Emulator, EmulatorConfig
@@ -54,9 +55,7 @@ def test_truncated_orders_get_all_line_items_and_only_they_cost_requests(emu):
         pytest.skip("this store has no order above 50 line items per consignment")
     assert {e.path.split("/")[-2] for e in emu.request_log} == {str(i) for i in truncated}
     for o in orders:
-        got = [it["id"] for s in o["consignments"]["shipping"] for it in s["line_items"]]
-        for kind in ("pickups", "downloads"):
-            got += [it["id"] for s in o["consignments"].get(kind, []) for it in s.get("line_items", [])]
+        got = [it["id"] for _kind, c in consignments(o) for it in c["line_items"]]
         assert sorted(got) == sorted(items[o["id"]]), o["id"]
         assert "__warning__" not in o
 

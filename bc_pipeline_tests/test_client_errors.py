@@ -51,6 +51,8 @@ def test_missing_scope_names_the_scope_to_grant(emu):
     assert results["customers"].scope_to_grant == "store_v2_customers_read_only"
     assert results["subscribers"].scope_to_grant == "store_v2_customers_read_only"
     assert results["brands"].scope_to_grant == "store_v2_products_read_only"
+    assert not results["abandoned carts"].readable
+    assert results["abandoned carts"].scope_to_grant == "store_cart_read_only"
     assert results["store information"].scope_to_grant in (None, "store_v2_information_read_only")
 
 

@@ -52,3 +52,18 @@ def test_serves_until_interrupted():
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
     assert proc.returncode == 0
+
+
+def test_a_port_in_use_is_one_line_error():
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["emulator", "--port", str(port), "--orders", "5", "--customers", "5",
+                                           "--products", "3"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [f"Error: cannot serve on 127.0.0.1:{port}: Address already in use; "
+                     "choose another --port (0 = any free port)"]
+    assert "Traceback" not in result.output

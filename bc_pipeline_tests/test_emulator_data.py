@@ -66,8 +66,8 @@ def test_consignment_ids_are_shipping_address_ids_and_line_item_address_ids(stor
     multi = 0
     for o in store.records("orders"):
         cons_ids = {c["id"] for c in o["consignments"]["shipping"]}
-        assert cons_ids == shipping[o["id"]]
-        assert items[o["id"]] <= cons_ids
+        assert cons_ids == shipping.get(o["id"], set())
+        assert items[o["id"]] <= cons_ids or items[o["id"]] == {0}  # 0: picked up, downloaded or e-mailed
         assert o["shipping_address_count"] == len(cons_ids)
         multi += len(cons_ids) > 1
     assert multi > 0

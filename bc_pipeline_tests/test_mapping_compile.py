@@ -68,9 +68,11 @@ def test_default_mapping_produces_the_documented_columns(conn: duckdb.DuckDBPyCo
     documented = yaml.safe_load(DEFAULT_MAPPING_PATH.read_text())["entities"]
     for entity, spec in documented.items():
         expected = list(spec["columns"]) + (["status_id", "status", "mapped_status"] if entity == "orders" else [])
+        expected += ["consents", "abandoned_cart_consent"] if entity == "abandoned_carts" else []
         assert columns_of(conn, entity) == expected
     counts = {e: r.row_count for e, r in results.items()}
-    assert counts == {"customers": 2, "subscribers": 1, "orders": 2, "order_line_items": 1, "products": 1, "variants": 1}
+    assert counts == {"customers": 2, "subscribers": 1, "orders": 2, "order_line_items": 1, "products": 1, "variants": 1,
+                      "abandoned_carts": 0}
     assert conn.execute("SELECT id, email, total_inc_tax FROM mapped.orders ORDER BY id").fetchall() == [
         (10, "ann@example.com", Decimal("12.3400")),
         (11, "ann@example.com", Decimal("5.0000")),

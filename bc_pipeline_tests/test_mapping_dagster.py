@@ -65,7 +65,7 @@ def test_mapped_assets_materialize_and_their_checks_pass(store_db: Path) -> None
     assert metadata["dagster/table_name"].value == "mapped.orders"
     checks = checks_by_name(result)
     assert {name for _, name in checks} == {"ids_unique_not_null", "row_count_matches_raw", "statuses_mapped"}
-    assert len(checks) == 2 * 6 + 1
+    assert len(checks) == 2 * 7 + 1  # two per entity (six, and abandoned carts) and the statuses check
     assert all(c.passed for c in checks.values())
 
 

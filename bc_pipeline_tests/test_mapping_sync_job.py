@@ -41,7 +41,7 @@ def test_the_sync_job_rebuilds_the_mapped_tables(
     )
     assert result.success
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert len(checks) == 13 and all(c.passed for c in checks)
+    assert len(checks) == 15 and all(c.passed for c in checks)  # two per mapped entity, and statuses
     conn = duckdb.connect(str(db), read_only=True)
     try:
         for table in ("customers", "subscribers", "orders", "products", "variants"):

@@ -31,7 +31,8 @@ def customers(columns: str, extra: str = "") -> str:
 def test_the_default_mapping_loads() -> None:
     mapping = load_mapping()
     assert mapping.path == DEFAULT_MAPPING_PATH
-    assert mapping.entities == ["customers", "subscribers", "orders", "order_line_items", "products", "variants"]
+    assert mapping.entities == ["customers", "subscribers", "orders", "order_line_items", "products", "variants",
+                               "abandoned_carts"]
 
 
 def test_unknown_source_field_names_the_nearest_column(tmp_path: Path) -> None:

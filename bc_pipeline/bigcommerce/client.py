@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 DEFAULT_USER_AGENT = "bc_pipeline/0.1 (BigCommerce to DuckDB ETL; python-requests)"
 _TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc.ProtocolError,
                       rexc.ConnectionError, rexc.Timeout)
-_ITEM_PATH = re.compile(r"/\d+(/|$)")
+_ITEM_PATH = re.compile(r"/(\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27})(/|$)")  # an id: a number, or a cart UUID
 
 
 # orjson turns an integer past 64 bits into a float, silently. Any such integer has 19+ digits in a row, which

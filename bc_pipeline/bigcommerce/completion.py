@@ -4,10 +4,12 @@
   `attribute_count` exceeds what came embedded gets the complete lists from /v3/customers/addresses and
   /v3/customers/attribute-values, asked for many customers at once (`customer_id:in`, batched; the
   batches run concurrently, see fetch_pages(parent_batches=)).
-* Orders listed with include=consignments.line_items embed at most 50 line items per consignment and then
-  carry `__warning__`. Only those orders get their line items from /v2/orders/{id}/products; each
-  consignment's `line_items` is replaced by the complete list of its items (matched on order_address_id)
-  and the warning, now answered, is removed.
+* Orders listed with include=consignments.line_items embed at most 50 line items per consignment, in any
+  consignment kind (shipping, pickups, downloads, e-mailed gift certificates), and then carry `__warning__`.
+  Only those orders get their line items from /v2/orders/{id}/products; each consignment's `line_items`
+  becomes the complete list of its items (order_items.py) and only then is the warning removed. An order
+  whose items cannot all be placed keeps the warning and fails the page loudly: a truncated list must never
+  replace the stored one (warehouse/rows.py only replaces line items of orders without the warning).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from bc_pipeline.bigcommerce import order_items
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.shards import batches
 from bc_pipeline.bigcommerce.streams import STREAMS
@@ -24,12 +27,23 @@ ORDER_BATCH = 25  # truncated orders completed together (their /products request
 BATCH = {"customers": CUSTOMER_BATCH, "orders": ORDER_BATCH}
 
 
+class LineItemsIncompleteError(RuntimeError):
+    """An order's truncated line items could not be completed: the stream fails rather than store a part."""
+
+
+def _short_addresses(record: dict[str, Any]) -> bool:
+    return "addresses" in record and (record.get("address_count") or 0) > len(record["addresses"] or [])
+
+
+def _short_attributes(record: dict[str, Any]) -> bool:
+    return "attributes" in record and (record.get("attribute_count") or 0) > len(record["attributes"] or [])
+
+
 def needs_completion(stream: str, record: dict[str, Any]) -> bool:
-    """Whether a record came with a capped list that must be completed before it is flattened."""
+    """Whether a record came with a capped list that must be completed before it is flattened (the one
+    place that decides it: the completer holds these records, the functions below complete them)."""
     if stream == "customers":
-        return ("addresses" in record and (record.get("address_count") or 0) > len(record["addresses"] or [])) or (
-            "attributes" in record and (record.get("attribute_count") or 0) > len(record["attributes"] or [])
-        )
+        return _short_addresses(record) or _short_attributes(record)
     if stream == "orders":
         return "__warning__" in record
     return False
@@ -47,50 +61,33 @@ def _children_by_customer(client: Any, stream: str, customer_ids: list[int]) -> 
 
 
 def complete_customers(client: Any, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    short_addr = sorted({r["id"] for r in records
-                         if "addresses" in r and (r.get("address_count") or 0) > len(r["addresses"] or [])})
-    short_attr = sorted({r["id"] for r in records
-                         if "attributes" in r and (r.get("attribute_count") or 0) > len(r["attributes"] or [])})
-    if short_addr:
-        addresses = _children_by_customer(client, "customer_addresses", short_addr)
-        for r in records:
-            if r["id"] in addresses:
-                r["addresses"] = addresses[r["id"]]
-    if short_attr:
-        attributes = _children_by_customer(client, "customer_attribute_values", short_attr)
-        for r in records:
-            if r["id"] in attributes:
-                r["attributes"] = attributes[r["id"]]
+    for key, short, stream in (("addresses", _short_addresses, "customer_addresses"),
+                               ("attributes", _short_attributes, "customer_attribute_values")):
+        ids = sorted({r["id"] for r in records if short(r)})
+        if ids:
+            children = _children_by_customer(client, stream, ids)
+            for r in records:
+                if r["id"] in children:
+                    r[key] = children[r["id"]]
     return records
 
 
-def _consignment_lists(order: dict[str, Any]) -> list[dict[str, Any]]:
-    cons = order.get("consignments")
-    groups = cons if isinstance(cons, list) else [cons] if isinstance(cons, dict) else []
-    out: list[dict[str, Any]] = []
-    for group in groups:
-        for value in group.values():
-            if isinstance(value, list):
-                out.extend(c for c in value if isinstance(c, dict) and "line_items" in c)
-    return out
-
-
 def complete_orders(client: Any, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    truncated = [r for r in records if "__warning__" in r]
+    """Give each truncated order its complete line items (see order_items.py); raise
+    LineItemsIncompleteError for an order whose items cannot all be placed, keeping its warning."""
+    truncated = [r for r in records if needs_completion("orders", r)]
     if not truncated:
         return records
     items: dict[int, list[dict]] = defaultdict(list)
     for page in fetch_pages(client, STREAMS["order_products"], ids=[r["id"] for r in truncated]):
         for item in page.records:
             items[int(item["order_id"])].append(item)
-    for order in truncated:
-        by_address: dict[Any, list[dict]] = defaultdict(list)
-        for item in sorted(items.get(order["id"], []), key=lambda i: i["id"]):
-            by_address[item.get("order_address_id")].append(item)
-        for consignment in _consignment_lists(order):
-            if consignment.get("id") in by_address:
-                consignment["line_items"] = by_address[consignment["id"]]
-        order.pop("__warning__", None)
+    failed = [order["id"] for order in truncated if not order_items.fill(order, items.get(order["id"], []))]
+    if failed:
+        shown = ", ".join(map(str, failed[:5])) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+        raise LineItemsIncompleteError(
+            f"the line items of order {shown} were truncated at 50 per consignment and could not be completed "
+            "from /v2/orders/{id}/products; their stored line items were kept")
     return records
 
 

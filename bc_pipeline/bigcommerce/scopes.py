@@ -2,8 +2,8 @@
 
 The table comes from BigCommerce's API-accounts guide: customers (V2/V3 and subscribers) need
 store_v2_customers_read_only, orders and order statuses store_v2_orders_read_only, the catalog
-store_v2_products_read_only, /v2/store and /v2/time store_v2_information_read_only; webhooks (/v3/hooks)
-are in the default scope every API account has.
+store_v2_products_read_only, /v2/store and /v2/time store_v2_information_read_only, carts (abandoned carts,
+fetched by id) store_cart_read_only; webhooks (/v3/hooks) are in the default scope every API account has.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _SCOPE_BY_PREFIX: tuple[tuple[str, str | None], ...] = (
     ("/v3/catalog", "store_v2_products_read_only"),
     ("/v2/store", "store_v2_information_read_only"),
     ("/v2/time", "store_v2_information_read_only"),
+    ("/v3/carts", "store_cart_read_only"),
     ("/v3/hooks", None),
 )
 
@@ -48,6 +49,9 @@ class AccessResult:
     scope_to_grant: str | None
 
 
+# Carts are read one by one (no listing): a cart that does not exist answers 404 to a token that may read
+# carts, 403 to one that may not.
+NO_SUCH_CART = "/v3/carts/00000000-0000-4000-8000-000000000000"
 # Every resource the pipeline reads, with the cheapest request that proves it is readable.
 CHECKED_RESOURCES: tuple[tuple[str, str], ...] = (
     ("store information", "/v2/store"),
@@ -61,6 +65,7 @@ CHECKED_RESOURCES: tuple[tuple[str, str], ...] = (
     ("variants", "/v3/catalog/variants"),
     ("categories", "/v3/catalog/categories"),
     ("brands", "/v3/catalog/brands"),
+    ("abandoned carts", NO_SUCH_CART),
     ("webhooks", "/v3/hooks"),
 )
 
@@ -70,7 +75,7 @@ def check_access(client: Any) -> list[AccessResult]:
     other failures (store not found, unreachable, unavailable) propagate too."""
     results: list[AccessResult] = []
     for resource, path in CHECKED_RESOURCES:
-        params = None if path == "/v2/store" else {"limit": 1}
+        params = None if path in ("/v2/store", NO_SUCH_CART) else {"limit": 1}
         try:
             client.get_json(path, params)
         except AuthError:
@@ -79,7 +84,10 @@ def check_access(client: Any) -> list[AccessResult]:
             results.append(AccessResult(resource, path, False, exc.status, exc.scope or scope_for_path(path)))
             continue
         except ApiRequestError as exc:
-            results.append(AccessResult(resource, path, False, exc.status, None))
+            if path == NO_SUCH_CART and exc.status == 404:  # may read carts; this one does not exist
+                results.append(AccessResult(resource, path, True, 404, None))
+            else:
+                results.append(AccessResult(resource, path, False, exc.status, None))
             continue
         results.append(AccessResult(resource, path, True, 200, None))
     return results

@@ -2,11 +2,13 @@
 
 import click
 
+from bc_pipeline.cli.changes import changes
 from bc_pipeline.cli.dev import dev
 from bc_pipeline.cli.emulator import emulator
 from bc_pipeline.cli.mapping import lookup, mapping
 from bc_pipeline.cli.sync import check, status, sync
 from bc_pipeline.cli.webhooks import webhooks
+from bc_pipeline.cli.webhooks_remove import remove
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,5 +20,6 @@ def main() -> None:
     """
 
 
-for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks):
+for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks, changes):
     main.add_command(_command)
+webhooks.add_command(remove)

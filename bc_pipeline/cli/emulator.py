@@ -72,6 +72,11 @@ def emulator(port: int, host: str, seed: int, customers: int, orders: int, produ
     started = time.perf_counter()
     emu = Emulator(cfg)
     built = time.perf_counter() - started
+    try:
+        emu.start()
+    except OSError as exc:  # the port is taken (EADDRINUSE) or the address cannot be bound
+        raise click.ClickException(f"cannot serve on {cfg.host}:{cfg.port}: {exc.strerror or exc}; "
+                                   "choose another --port (0 = any free port)") from None
     with emu:
         click.echo(f"BigCommerce emulator: {cfg.customers} customers, {cfg.orders} orders, "
                    f"{cfg.products} products (seed {cfg.seed}, built in {built:.1f}s)")

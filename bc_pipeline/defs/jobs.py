@@ -5,8 +5,8 @@ import dagster as dg
 
 sync_job = dg.define_asset_job(
     name="bigcommerce_sync",
-    selection=dg.AssetSelection.groups("bigcommerce", "mapped")
+    selection=dg.AssetSelection.groups("bigcommerce", "mapped", "change_feed")
     - dg.AssetSelection.assets(dg.AssetKey(["bigcommerce", "deletes_reconciled"])),
     description="Incremental sync of every stream (or exactly the selected partitions' window), then the "
-    "mapped tables. What the schedule and `bc-pipeline sync` run.",
+    "mapped tables and the change-feed assets (new_customers, ...). What the schedule and `bc-pipeline sync` run.",
 )

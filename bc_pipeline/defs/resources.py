@@ -9,9 +9,11 @@ from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import writer_connection
 from bc_pipeline.warehouse.store import StoreIdentity
 
@@ -32,19 +34,27 @@ class BigCommerceResource(dg.ConfigurableResource):
 
 class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB file (BC_DUCKDB_PATH), attached as catalog `warehouse` (see warehouse/connect.py), for the
-    store it holds. Connecting refuses a file that holds another store (warehouse/store.py), and creates the
-    folder and the contracted tables."""
+    store it holds. Connecting refuses a file that holds another store (warehouse/store.py), creates the
+    folder and the contracted tables, labels the change feed's rows with the run's id and prunes the feed past
+    its retention (BC_CHANGES_RETENTION_DAYS)."""
 
     database: str
     store_hash: str
     api_url: str
+    changes_retention_days: int = 30
+    _run_id: str | None = PrivateAttr(default=None)
 
     def store(self) -> StoreIdentity:
         return StoreIdentity.of(self.store_hash, self.api_url)
 
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run_id = context.run.run_id if context.run is not None else None
+
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with writer_connection(self.database, self.store()) as conn:
+            changes.set_run_id(conn, self._run_id)
+            changes.prune(conn, self.changes_retention_days)
             yield conn
 
 
@@ -59,7 +69,8 @@ def resources() -> dg.Definitions:
                 api_url=s.api_url,
             ),
             "warehouse": WarehouseResource(
-                database=str(s.duckdb_path), store_hash=s.store_hash or dg.EnvVar("BC_STORE_HASH"), api_url=s.api_url
+                database=str(s.duckdb_path), store_hash=s.store_hash or dg.EnvVar("BC_STORE_HASH"),
+                api_url=s.api_url, changes_retention_days=s.changes_retention_days,
             ),
         }
     )

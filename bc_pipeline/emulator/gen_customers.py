@@ -56,7 +56,8 @@ def address(cid: int, k: int, first: str, last: str, rnd) -> dict[str, Any]:
         "phone": f"+1 555 {rnd.randrange(1000, 9999)}",
         "address_type": rnd.choice(("residential", "commercial")),
         "form_fields": [{"name": "Delivery Instructions", "value": rnd.choice(("", "Leave in backyard",
-                                                                              "Ring twice"))}],
+                                                                              "Ring twice")),
+                         "address_id": cid * 100 + k}],
     }
 
 
@@ -83,6 +84,8 @@ def customer_full(store: Store, cid: int) -> dict[str, Any]:
         form_fields.append({"name": "Interests", "value": rnd.sample(vocab.INTERESTS, rnd.randrange(1, 4))})
     if rnd.random() < 0.3:
         form_fields.append({"name": "Shoe size", "value": float(rnd.randrange(36, 47))})
+    for field in form_fields:  # customer form fields name their customer (formFieldValue_Customer)
+        field["customer_id"] = cid
     credit = rnd.choice((0, 0, 0, 10, 25.5, 43.15))
     return {
         "id": cid,

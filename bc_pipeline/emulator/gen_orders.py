@@ -1,10 +1,12 @@
 """Orders v2 records, generated on demand: the order, its line items, shipping addresses and coupons.
 
-`order_full` returns the internal form: the order dict plus `_products`, `_shipping` and `_coupons` lists
-(internal keys start with "_" and are never served as such). Money is computed in integer ten-thousandths
+`order_full` returns the internal form: the order dict plus `_products`, `_shipping`, `_coupons`,
+`_pickups`, `_downloads` and `_gift_certificates` lists (internal keys start with "_" and are never served as
+such). Each order has one consignment kind (the index's `kind`): shipping (one to three addresses), a pickup,
+a download (digital items) or an e-mailed gift certificate. Money is computed in integer ten-thousandths
 and served as 4-decimal strings; totals add up exactly. Ids: line item = order_id*1000 + k,
 shipping address (= shipping consignment id = line items' order_address_id) = order_id*10 + k,
-order coupon = order_id*10 + 1.
+order coupon = order_id*10 + 1, pickup consignment (= line items' order_pickup_method_id) = order_id*10 + 1.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bc_pipeline.emulator import statuses, vocab
 from bc_pipeline.emulator.gen_customers import person, slug
+from bc_pipeline.emulator.indexes import CONSIGNMENT_KINDS
 from bc_pipeline.emulator.rng import money, rng_for, uuid_for
 from bc_pipeline.emulator.shapes import link
 from bc_pipeline.emulator.timefmt import rfc2822
@@ -41,7 +44,7 @@ ITEM_TEMPLATE: dict[str, Any] = {
     "cost_price_ex_tax": ZERO, "cost_price_tax": ZERO, "is_refunded": False, "quantity_refunded": 0,
     "refund_amount": ZERO, "return_id": 0, "wrapping_id": 0, "wrapping_name": "", "base_wrapping_cost": ZERO,
     "wrapping_cost_ex_tax": ZERO, "wrapping_cost_inc_tax": ZERO, "wrapping_cost_tax": ZERO,
-    "wrapping_message": "", "quantity_shipped": 0, "event_name": None, "event_date": "",
+    "wrapping_message": "", "quantity_shipped": 0, "event_name": None, "event_date": None,
     "fixed_shipping_cost": ZERO, "ebay_item_id": "", "ebay_transaction_id": "", "option_set_id": None,
     "parent_order_product_id": None, "is_bundled_product": False, "bin_picking_number": "",
     "external_id": None, "brand": "", "applied_discounts": [], "product_options": [],
@@ -173,14 +176,16 @@ ORDER_TEMPLATE: dict[str, Any] = {  # every order field in the served order; con
     "channel_id": 1, "external_source": None, "products": None, "shipping_addresses": None, "coupons": None,
     "external_id": None, "external_merchant_id": None, "tax_provider_id": "BasicTaxProvider",
     "customer_locale": None, "external_order_id": "", "_products": None, "_shipping": None, "_coupons": None,
+    "_pickups": None, "_downloads": None, "_gift_certificates": None,
 }
 
 
 def order_full(store: Store, oid: int) -> dict[str, Any]:
     t = store.tables["orders"]
     i = t.pos(oid)
-    status, cust, n_items, n_ship, created, modified, currency, has_coupon, archived = t.values(
-        i, "status", "customer", "n_items", "n_ship", "created", "modified", "currency", "coupon", "archived")
+    status, cust, n_items, n_ship, created, modified, currency, has_coupon, archived, kind = t.values(
+        i, "status", "customer", "n_items", "n_ship", "created", "modified", "currency", "coupon", "archived",
+        "kind")
     cur_id, cur_code, cur_rate = vocab.CURRENCIES[currency]
     rnd = rng_for(store.seed, "order", oid)
     rate = rnd.choice((0, 825, 2000))
@@ -190,8 +195,9 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         first, last = rnd.choice(vocab.FIRST_NAMES), rnd.choice(vocab.LAST_NAMES)
         email, phone = f"{slug(first)}.{slug(last)}.guest{oid}@example.net", ""
     v2 = store.v2_base
+    kind = CONSIGNMENT_KINDS[kind]
     ships, ship_ex, ship_tax = [], 0, 0
-    for k in range(1, n_ship + 1):
+    for k in range(1, (n_ship if kind == "shipping" else 0) + 1):
         ship, (base, tax) = _shipping(v2, oid, k, (first, last, email), rnd, rate)
         ships.append(ship)
         ship_ex += base
@@ -202,12 +208,15 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
     for k in range(1, n_items + 1):
         ship = ships[(k - 1) // chunk] if ships else None
         item, units = line_item(store, oid, k, ship["id"] if ship else 0, rate, rnd)
+        _place(item, kind, oid)
         items.append(item)
         sub_ex += units[0]
         sub_tax += units[1]
         if k == 1:
             first_units = units
         qty = item["quantity"]
+        if ship is None:
+            continue
         ship["items_total"] += qty
         if shipped_all or (status == 3 and ship is ships[0]):
             item["quantity_shipped"] = qty
@@ -259,7 +268,7 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         "staff_notes": rnd.choice(("", "", "Gift — handle with care", "VIP")),
         "customer_message": rnd.choice(("", "", "Bitte klingeln, merci !", "请放在门口")),
         "discount_amount": discount_s, "coupon_discount": discount_s,
-        "shipping_address_count": n_ship, "is_deleted": archived,
+        "shipping_address_count": len(ships), "is_deleted": archived, "order_is_digital": kind == "downloads",
         "cart_id": uuid_for(rnd),
         "billing_address": {
             "first_name": first, "last_name": last, "company": "", "street_1": street, "street_2": "",
@@ -272,5 +281,38 @@ def order_full(store: Store, oid: int) -> dict[str, Any]:
         "coupons": link(v2, f"/orders/{oid}/coupons"),
         "customer_locale": rnd.choice(vocab.LOCALES),
         "_products": items, "_shipping": ships, "_coupons": coupons,
+        **_other_consignments(kind, oid, email, rnd),
     })
     return order
+
+
+def _place(item: dict[str, Any], kind: str, oid: int) -> None:
+    """Make a line item belong to its order's non-shipping consignment: picked up (order_pickup_method_id is
+    the pickup consignment's id, as order_address_id is the shipping one's), downloaded (a digital item) or
+    e-mailed (a gift certificate)."""
+    if kind == "pickups":
+        item["order_pickup_method_id"] = oid * 10 + 1
+    elif kind == "downloads":
+        item["type"] = "digital"
+    elif kind == "gift_certificates":
+        item["type"], item["gift_certificate_id"] = "giftcertificate", item["id"]
+
+
+def _other_consignments(kind: str, oid: int, email: str, rnd) -> dict[str, list[dict[str, Any]]]:
+    """`_pickups`, `_downloads` and `_gift_certificates`: the order's consignments other than shipping
+    (orders.v2 pickupConsignment_Get, digitalConsignment_Get, giftCertificateConsignment_Get, without
+    line_items, which shapes.order fills in)."""
+    out: dict[str, list[dict[str, Any]]] = {"_pickups": [], "_downloads": [], "_gift_certificates": []}
+    if kind == "pickups":
+        street, city, state, zip_code, _country, iso2 = rnd.choice(vocab.ADDRESSES)
+        out["_pickups"].append({
+            "id": oid * 10 + 1, "pickup_method_id": 1, "pickup_method_display_name": "Pick Up",
+            "collection_instructions": "Bring your ID", "collection_time_description": "9am - 6pm",
+            "location": {"id": 1, "name": "Location 1", "code": "LOCATION-1", "address_line_1": street,
+                         "address_line_2": "", "city": city, "state": state, "postal_code": zip_code,
+                         "country_alpha2": iso2, "email": "pickup@example.com", "phone": "+1 555 0100"}})
+    elif kind == "downloads":
+        out["_downloads"].append({"recipient_email": email})
+    elif kind == "gift_certificates":
+        out["_gift_certificates"].append({"recipient_email": email})
+    return out

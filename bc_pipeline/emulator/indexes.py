@@ -79,6 +79,7 @@ def orders(cfg: EmulatorConfig, rs: np.random.Generator) -> Table:
     for pos, items, ships in ((6, 75, 1), (10, 120, 2), (4, 3, 3)):  # pinned awkward orders
         if n > pos:
             n_items[pos], n_ship[pos] = items, ships
+    kind = consignment_kinds(cfg.seed, n_items)
     n_ship = np.minimum(n_ship, n_items).astype(np.int8)
     currency = rs.choice(len(vocab.CURRENCIES), n, p=[0.6, 0.15, 0.1, 0.1, 0.05]).astype(np.int8)
     archived = rs.random(n) < 0.03
@@ -87,8 +88,26 @@ def orders(cfg: EmulatorConfig, rs: np.random.Generator) -> Table:
     return Table({
         "id": np.arange(1, n + 1, dtype=np.int64), "created": created, "modified": modified,
         "status": status, "customer": customer, "n_items": n_items, "n_ship": n_ship,
-        "currency": currency, "coupon": rs.random(n) < 0.2, "archived": archived,
+        "currency": currency, "coupon": rs.random(n) < 0.2, "archived": archived, "kind": kind,
     })
+
+
+CONSIGNMENT_KINDS = ("shipping", "pickups", "downloads", "gift_certificates")
+KIND_WEIGHTS = np.array([88, 5, 4, 3], dtype=float)
+PINNED_KINDS = ((12, 1, 60), (13, 2, 55), (14, 3, 52))  # (position, kind, line items): one truncated order each
+
+
+def consignment_kinds(seed: int, n_items: np.ndarray) -> np.ndarray:
+    """Each order's one consignment kind (index into CONSIGNMENT_KINDS), from a generator of its own so the
+    other columns stay the same; orders 1-12 are shipped, and orders 13-15 are pinned above the 50-item cap
+    in each non-shipping kind."""
+    n = len(n_items)
+    kind = np.random.default_rng([seed, 7]).choice(4, n, p=KIND_WEIGHTS / KIND_WEIGHTS.sum()).astype(np.int8)
+    kind[:12] = 0  # orders 1-12 (the pinned awkward ones among them) stay shipped
+    for pos, k, items in PINNED_KINDS:
+        if n > pos:
+            kind[pos], n_items[pos] = k, items
+    return kind
 
 
 def products(cfg: EmulatorConfig, rs: np.random.Generator) -> tuple[Table, Table]:

@@ -48,6 +48,8 @@ def _sync_index(store: Store, resource: str, i: int, record: dict[str, Any]) -> 
             items = record.get(key) or []
             for k, item in enumerate(items, start=1):  # child ids follow the customer_id*100 + k rule
                 item["id"], item["customer_id"] = record["id"] * 100 + k, record["id"]
+                for field in item.get("form_fields") or ():  # address form fields name their address
+                    field["address_id"] = item["id"]
             t.set(col, i, len(items))
         record["address_count"] = len(record.get("addresses") or [])
         record["attribute_count"] = len(record.get("attributes") or [])
@@ -80,6 +82,7 @@ def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> Non
         _sync_index(store, resource, i, record)
         store.overrides[resource][rid] = record
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "updated")
         webhook_files.emit(store, resource, "updated", record)
         if resource == "orders" and before_status != record["status_id"]:
             webhook_files.emit(store, resource, "statusUpdated", record,
@@ -109,6 +112,7 @@ def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
         _sync_index(store, resource, i, record)
         store.overrides[resource][rid] = record
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "created")
         webhook_files.emit(store, resource, "created", record)
         if resource == "products" and not fields.get("variants"):  # every product has a base variant
             vid = create(store, "variants", {"product_id": rid, "sku": f"SKU-{rid}-new", "sku_id": None,
@@ -130,6 +134,7 @@ def delete(store: Store, resource: str, rid: int) -> None:
             _stamp(store, resource, i, record, store.now(), created=False)
             _sync_index(store, resource, i, record)
             store.overrides["orders"][rid] = record
+            store.log_mutation(resource, rid, "deleted")  # archived: the warehouse marks it deleted
             webhook_files.emit(store, resource, "archived", record)
             return
         table = store.tables[resource]
@@ -143,6 +148,7 @@ def delete(store: Store, resource: str, rid: int) -> None:
             for vid in store.variant_ids(rid):
                 store.tables["variants"].set("deleted", store.tables["variants"].pos(vid), True)
         _touch_parent(store, resource, record)
+        store.log_mutation(resource, rid, "deleted")
         webhook_files.emit(store, resource, "deleted", record)
 
 
@@ -167,7 +173,13 @@ def _renumber(resource: str, template: dict[str, Any], rid: int) -> dict[str, An
         old = record["id"]
         for k, item in enumerate(record["_products"], start=1):
             item["id"], item["order_id"] = rid * 1000 + k, rid
-            item["order_address_id"] = rid * 10 + (item["order_address_id"] - old * 10)
+            for key in ("order_address_id", "order_pickup_method_id"):  # 0: not in such a consignment
+                if item.get(key):
+                    item[key] = rid * 10 + (item[key] - old * 10)
+            if item.get("gift_certificate_id"):
+                item["gift_certificate_id"] = item["id"]
+        for pickup in record.get("_pickups") or ():
+            pickup["id"] = rid * 10 + (pickup["id"] - old * 10)
         for ship in record["_shipping"]:
             ship["id"], ship["order_id"] = rid * 10 + (ship["id"] - old * 10), rid
         for coupon in record["_coupons"]:

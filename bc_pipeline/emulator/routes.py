@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bc_pipeline.emulator import routes_carts as carts
 from bc_pipeline.emulator import routes_catalog as cat
 from bc_pipeline.emulator import routes_customers as cust
 from bc_pipeline.emulator import routes_customers_v2 as cust2
@@ -21,7 +22,8 @@ CUSTOMERS = "store_v2_customers_read_only"
 ORDERS = "store_v2_orders_read_only"
 PRODUCTS = "store_v2_products_read_only"
 INFO = "store_v2_information_read_only"
-ALL_SCOPES = (CUSTOMERS, ORDERS, PRODUCTS, INFO)
+CARTS = "store_cart_read_only"
+ALL_SCOPES = (CUSTOMERS, ORDERS, PRODUCTS, INFO, CARTS)
 
 Handler = Callable[..., Response]
 ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
@@ -52,6 +54,7 @@ ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
         ("GET", "v3", r"/catalog/variants", cat.variants, PRODUCTS),
         ("GET", "v3", r"/catalog/categories", cat.categories, PRODUCTS),
         ("GET", "v3", r"/catalog/brands", cat.brands, PRODUCTS),
+        ("GET", "v3", r"/carts/([0-9A-Za-z-]{1,64})", carts.cart, CARTS),
         ("GET", "v2", r"/time", misc.store_time, None),
         ("GET", "v2", r"/store", misc.store_info, INFO),
         ("GET", "v3", r"/hooks", misc.hooks, None),

@@ -18,7 +18,7 @@ TRUNCATION_WARNING = (
     "Line items are truncated to 50 per consignment. "
     "Use the /v2/orders/{order_id}/products endpoint to retrieve all line items."
 )
-INTERNAL_ORDER_KEYS = ("_products", "_shipping", "_coupons")
+INTERNAL_ORDER_KEYS = ("_products", "_shipping", "_coupons", "_pickups", "_downloads", "_gift_certificates")
 CUSTOMER_INCLUDES = {"addresses": "addresses", "attributes": "attributes", "formfields": "form_fields",
                      "storecredit": "store_credit_amounts"}
 PRODUCT_INCLUDES = ("variants", "custom_fields", "options", "images", "modifiers", "bulk_pricing_rules",
@@ -108,6 +108,36 @@ def _consignment(ship: dict[str, Any], mine: list[dict[str, Any]], with_items: b
     return out
 
 
+def _items_by_consignment(full: dict[str, Any]) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """Each line item under its consignment: (kind, position in that kind's list) -> items."""
+    ships = {s["id"]: i for i, s in enumerate(full["_shipping"])}
+    pickups = {p["id"]: i for i, p in enumerate(full.get("_pickups") or ())}
+    out: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for it in full["_products"]:
+        if it["order_address_id"] in ships:
+            key = ("shipping", ships[it["order_address_id"]])
+        elif it.get("order_pickup_method_id") in pickups:
+            key = ("pickups", pickups[it["order_pickup_method_id"]])
+        elif it.get("type") == "digital" and full.get("_downloads"):
+            key = ("downloads", 0)
+        elif it.get("type") == "giftcertificate" and full.get("_gift_certificates"):
+            key = ("gift_certificates", 0)
+        else:
+            continue
+        out.setdefault(key, []).append(it)
+    return out
+
+
+def _other(consignment: dict[str, Any], mine: list[dict[str, Any]], with_items: bool, base: str,
+           oid: int) -> dict[str, Any]:
+    out = consignment.copy()
+    if with_items:
+        out["line_items"] = mine[:CONSIGNMENT_CAP]
+    else:
+        out["line_items"] = [link(base, f"/orders/{oid}/products/{it['id']}") for it in mine]
+    return out
+
+
 def order(full: dict[str, Any], includes: set[str], structure_object: bool, base: str) -> dict[str, Any]:
     """base: 'http://host/stores/{hash}/v2' for the link urls."""
     out = full.copy()
@@ -115,16 +145,17 @@ def order(full: dict[str, Any], includes: set[str], structure_object: bool, base
         out.pop(key, None)
     if "consignments" in includes or "consignments.line_items" in includes:
         with_items = "consignments.line_items" in includes
-        ships = full["_shipping"]
-        per_ship: dict[int, list[dict[str, Any]]] = {s["id"]: [] for s in ships}
-        for it in full["_products"]:
-            mine = per_ship.get(it["order_address_id"])
-            if mine is not None:
-                mine.append(it)
-        shipping = [_consignment(s, per_ship[s["id"]], with_items, base) for s in ships]
-        cons = {"pickups": [], "shipping": shipping, "downloads": [], "email": {"gift_certificates": []}}
+        placed = _items_by_consignment(full)
+        shipping = [_consignment(s, placed.get(("shipping", i), []), with_items, base)
+                    for i, s in enumerate(full["_shipping"])]
+        oid = full["id"]
+        other = {kind: [_other(c, placed.get((kind, i), []), with_items, base, oid)
+                        for i, c in enumerate(full.get("_" + kind) or ())]
+                 for kind in ("pickups", "downloads", "gift_certificates")}
+        cons = {"pickups": other["pickups"], "shipping": shipping, "downloads": other["downloads"],
+                "email": {"gift_certificates": other["gift_certificates"]}}
         out["consignments"] = cons if structure_object else [cons]
-        if with_items and any(len(mine) > CONSIGNMENT_CAP for mine in per_ship.values()):
+        if with_items and any(len(mine) > CONSIGNMENT_CAP for mine in placed.values()):
             out["__warning__"] = TRUNCATION_WARNING
     if "fees" in includes:
         out["fees"] = []

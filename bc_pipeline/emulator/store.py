@@ -11,13 +11,24 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from bc_pipeline.emulator import gen_catalog, gen_customers, gen_orders, indexes, shapes, statuses
 from bc_pipeline.emulator.config import EmulatorConfig
 from bc_pipeline.emulator.table import Table
+
+
+class Mutation(NamedTuple):
+    """One change the store made: resource, id, action (created, updated or deleted; an archived order is
+    deleted) and the store time."""
+
+    resource: str
+    id: int | str
+    action: str
+    at: int
+
 
 GENERATORS = {
     "customers": gen_customers.customer_full,
@@ -63,6 +74,9 @@ class Store:
         self._last_now = 0
         self.webhook_dir: Path | None = cfg.emit_webhooks_to
         self._webhook_seq = 0
+        self.mutation_log: list[Mutation] = []  # every create/update/delete, in order (tests' ground truth)
+        self.carts: dict[str, dict[str, Any]] = {}  # open carts by UUID (carts.py)
+        self.gone_carts: dict[str, str] = {}  # converted or expired carts: GET answers 404
 
     @property
     def v2_base(self) -> str:
@@ -195,6 +209,26 @@ class Store:
     def delete(self, resource: str, rid: int) -> None:
         from bc_pipeline.emulator import mutations
         mutations.delete(self, resource, rid)
+
+    # -- carts (see carts.py) --------------------------------------------------------------------------
+    def create_cart(self, customer_id: int | None = None) -> str:
+        from bc_pipeline.emulator import carts
+        return carts.create(self, customer_id)
+
+    def abandon_cart(self, cart_id: str) -> None:
+        from bc_pipeline.emulator import carts
+        carts.abandon(self, cart_id)
+
+    def convert_cart(self, cart_id: str) -> int:
+        from bc_pipeline.emulator import carts
+        return carts.convert(self, cart_id)
+
+    def expire_cart(self, cart_id: str) -> None:
+        from bc_pipeline.emulator import carts
+        carts.expire(self, cart_id)
+
+    def log_mutation(self, resource: str, rid: int | str, action: str) -> None:
+        self.mutation_log.append(Mutation(resource, rid, action, self.now()))
 
     def count(self, resource: str) -> int:
         """Live records of a resource."""

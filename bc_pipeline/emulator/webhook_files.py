@@ -31,8 +31,12 @@ def payload(store: Store, resource: str, event: str, record: dict[str, Any],
         data["id"] = int(record.get("sku_id") or record["id"])
         data["sku"] = {"product_id": int(record["product_id"]), "variant_id": int(record["id"])}
     data.update(extra or {})
+    return _envelope(store, f"{prefix}/{event}", data)
+
+
+def _envelope(store: Store, scope: str, data: dict[str, Any]) -> dict[str, Any]:
     encoded = json.dumps(data, separators=(",", ":"), sort_keys=True)
-    return {"scope": f"{prefix}/{event}", "store_id": str(store.store_id), "data": data,
+    return {"scope": scope, "store_id": str(store.store_id), "data": data,
             "hash": hashlib.sha1(encoded.encode()).hexdigest(), "created_at": store.now(),
             "producer": f"stores/{store.store_hash}"}
 
@@ -40,10 +44,20 @@ def payload(store: Store, resource: str, event: str, record: dict[str, Any],
 def emit(store: Store, resource: str, event: str, record: dict[str, Any],
          extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Write the payload file if the store has a webhook folder; returns the payload written (or None)."""
-    folder = store.webhook_dir
-    if folder is None or resource == "brands":  # brands have no created/updated/deleted events
+    if resource == "brands":  # brands have no created/updated/deleted events
         return None
-    body = payload(store, resource, event, record, extra)
+    return _write(store, payload(store, resource, event, record, extra))
+
+
+def emit_cart(store: Store, event: str, cart_id: str, extra: dict[str, Any]) -> dict[str, Any] | None:
+    """store/cart/<event>: `data` is `{type: "cart", id: <uuid>, ...extra}` (token, or orderId)."""
+    return _write(store, _envelope(store, f"store/cart/{event}", {"type": "cart", "id": cart_id, **extra}))
+
+
+def _write(store: Store, body: dict[str, Any]) -> dict[str, Any] | None:
+    folder = store.webhook_dir
+    if folder is None:
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     store._webhook_seq += 1
     name = f"{body['created_at']}-{store._webhook_seq:08d}-{body['scope'].replace('/', '_')}-{body['data']['id']}.json"

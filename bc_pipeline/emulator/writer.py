@@ -1,7 +1,8 @@
 """MutationWriter: a background thread that keeps changing the store while clients page through it.
 
 About `rate` mutations per second: 70% updates, 20% creates, 10% deletes (orders: archive), spread over
-customers, orders, products, variants and subscribers. Each bumps date_modified, so a client that pages
+customers, orders, products, variants and subscribers; and carts (one step in eight): a new cart abandoned,
+or (30%) an open cart converted into an order. Each bumps date_modified, so a client that pages
 naively by page number over a date_modified sort can be caught skipping or repeating records.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bc_pipeline.emulator.store import Store
 
-RESOURCES = ("orders", "orders", "customers", "customers", "products", "variants", "subscribers")
+RESOURCES = ("orders", "orders", "customers", "customers", "products", "variants", "subscribers", "carts")
 
 
 class MutationWriter:
@@ -42,6 +43,10 @@ class MutationWriter:
     def step(self) -> None:
         rnd, store = self._rnd, self.store
         resource = rnd.choice(RESOURCES)
+        if resource == "carts":
+            self._cart_step()
+            self.done += 1
+            return
         with store.lock:
             table = store.tables[resource]
             live = table.live()
@@ -59,6 +64,19 @@ class MutationWriter:
             elif resource != "variants":
                 store.delete(resource, rid)
         self.done += 1
+
+    def _cart_step(self) -> None:
+        """A shopper leaves a cart (created, then abandoned), or an abandoned cart becomes an order."""
+        rnd, store = self._rnd, self.store
+        with store.lock:
+            open_carts = sorted(store.carts)
+            if open_carts and rnd.random() < 0.3:
+                store.convert_cart(open_carts[rnd.randrange(len(open_carts))])
+                return
+            customers = store.tables["customers"]
+            live = customers.live()
+            customer = int(customers.ids[live[rnd.randrange(len(live))]]) if len(live) and rnd.random() < 0.7 else None
+            store.abandon_cart(store.create_cart(customer))
 
     def _patch(self, resource: str, rid: int) -> dict:
         rnd = self._rnd

@@ -7,6 +7,7 @@ escaped literals; types only from the allow-list."""
 
 from __future__ import annotations
 
+from bc_pipeline.mapping.consent_sql import consent_columns
 from bc_pipeline.mapping.errors import MappingError, hint
 from bc_pipeline.mapping.load import Mapping
 from bc_pipeline.mapping.model import ColumnSpec, EntityMapping
@@ -49,6 +50,8 @@ def select_sql(
     ]
     if entity == "orders" and mapping.file.order_statuses is not None:
         items += status_columns(mapping.file.order_statuses, columns)
+    if entity == "abandoned_carts":
+        items += consent_columns()
     if spec.keep_unmapped:
         used = {"status_id", "status", "custom_status"} if entity == "orders" else set()
         items.append(f"{_unmapped(spec, columns, used)} AS {ident(spec.keep_unmapped)}")

@@ -29,7 +29,8 @@ from bc_pipeline.mapping.errors import hint
 from bc_pipeline.mapping.sources import Source, parse_source
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
-ENTITIES: tuple[str, ...] = ("customers", "subscribers", "orders", "order_line_items", "products", "variants")
+ENTITIES: tuple[str, ...] = ("customers", "subscribers", "orders", "order_line_items", "products", "variants",
+                             "abandoned_carts")
 # Casts a mapping line may ask for. Types reach SQL only from this list, never from the file's text.
 TYPES: tuple[str, ...] = (
     "VARCHAR",

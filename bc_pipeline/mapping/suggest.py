@@ -11,6 +11,7 @@ import re
 import duckdb
 
 from bc_pipeline.mapping.compile import live_rows
+from bc_pipeline.mapping.consent_sql import CART_CONSENT_COLUMNS
 from bc_pipeline.mapping.model import ENTITIES, ORDER_STATUS_COLUMNS
 from bc_pipeline.mapping.raw_schema import BOOKKEEPING, RAW_SCHEMA, is_json
 from bc_pipeline.mapping.rebuild import attribute_ids, database_columns
@@ -75,6 +76,8 @@ def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> 
     columns = raw[entity]
     out: list[tuple[str, str]] = []
     taken: set[str] = set(ORDER_STATUS_COLUMNS) if entity == "orders" else set()
+    if entity == "abandoned_carts":
+        taken = set(CART_CONSENT_COLUMNS)
 
     def add(target: str, source: str) -> None:
         name, n = sanitized(target), 2

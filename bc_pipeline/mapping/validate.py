@@ -9,6 +9,7 @@ import re
 
 import duckdb
 
+from bc_pipeline.mapping.consent_sql import CART_CONSENT_COLUMNS
 from bc_pipeline.mapping.errors import hint
 from bc_pipeline.mapping.model import (
     ENTITIES,
@@ -56,6 +57,11 @@ def _check_entity(entity: str, spec: EntityMapping, columns: dict[str, str]) -> 
             problems.append(
                 f"{where}.{target}: two sources map into {target!r}, which every mapped order takes from the "
                 f"status mapping; nearest valid name: {target + '_raw'!r}"
+            )
+        if entity == "abandoned_carts" and target in CART_CONSENT_COLUMNS:
+            problems.append(
+                f"{where}.{target}: two sources map into {target!r}, which every mapped abandoned cart takes "
+                f"from the subscriber's consents; nearest valid name: {target + '_raw'!r}"
             )
         problems += _check_source(f"{where}.{target}", column, columns)
     if spec.keep_unmapped and spec.keep_unmapped in spec.columns:

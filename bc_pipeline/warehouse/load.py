@@ -5,7 +5,8 @@ the newest `date_modified` (then the last in the batch); a row is written only i
 written row replaces its stored copy by DELETE then INSERT (measured ~2x cheaper in DuckDB than MERGE's
 update, and a first load is a plain INSERT). For child tables (line items, shipping addresses, customer
 addresses, variants) the children of every written parent whose winning record carried its complete set are
-replaced, so a child removed upstream disappears; children listed on their own are upserted. State writes
+replaced, so a child removed upstream disappears; children listed on their own are upserted. What a merge
+of a top-level table changes is logged in the change feed (changes.py) in the same transaction. State writes
 (state.py) run in the same transaction, so a high-water mark never gets ahead of committed data, and so does
 the row naming the file's store on its first merge (store.py). Any error rolls everything back.
 """
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table, check_identifier, create_all, table
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
@@ -67,10 +69,10 @@ class Warehouse:
         present = run(conn,
             "SELECT count(*) FROM duckdb_tables() "
             "WHERE database_name = current_database() AND schema_name = ? AND table_name IN "
-            f"({', '.join('?' * len(TABLES))})",
-            [SCHEMA, *TABLES],
+            f"({', '.join('?' * (len(TABLES) + 1))})",
+            [SCHEMA, *TABLES, "_changes"],
         )[0][0]
-        if present < len(TABLES):
+        if present < len(TABLES) + 1:
             create_all(conn)
 
     def merge(
@@ -129,6 +131,7 @@ class Warehouse:
         run(self.conn, sql_text("written_ids").format(newer=_newer(t), **fmt))
         n_written, n_existed = run(self.conn, f"SELECT count(*), count(*) FILTER (WHERE existed) FROM {written}")[0]
         if n_written:
+            changes.record_merge(self.conn, t, source, written, synced_at)
             sql = sql_text("write_parents").format(
                 columns=_columns(t),
                 only_written="" if n_written == len(rows) else f"WHERE {_q(key)} IN (SELECT id FROM {written})",
@@ -180,6 +183,8 @@ class Warehouse:
         children = [c for c in TABLES.values() if c.parent and c.parent[0] == t.name]
         run(self.conn, "BEGIN TRANSACTION")
         try:
+            if t.parent is None:
+                changes.record_deleted(self.conn, t, ids, at)
             marked = self._mark(t, key, ids, at, written_at)
             for child in children:
                 self._mark(child, child.parent[1], ids, at, written_at)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from bc_pipeline.warehouse.rows_carts import cart_rows
 from bc_pipeline.warehouse.schema import TABLES
 
 Row = dict[str, Any]
@@ -169,6 +170,7 @@ _FLATTENERS: dict[str, Callable[[Iterable[dict]], dict[str, list[Row]]]] = {
     "brands": _plain("brands"),
     "order_statuses": _plain("order_statuses"),
     "customer_attributes": _plain("customer_attributes"),
+    "carts": cart_rows,
 }
 STREAMS = tuple(_FLATTENERS)
 

@@ -104,11 +104,12 @@ def make_table(name: str, description: str, columns: list[Column], **kwargs) -> 
 
 
 def _build_tables() -> dict[str, Table]:
+    from bc_pipeline.warehouse.columns_carts import CART_TABLES
     from bc_pipeline.warehouse.columns_catalog import CATALOG_TABLES
     from bc_pipeline.warehouse.columns_customers import CUSTOMER_TABLES
     from bc_pipeline.warehouse.columns_orders import ORDER_TABLES
 
-    tables = {t.name: t for t in (*CUSTOMER_TABLES, *ORDER_TABLES, *CATALOG_TABLES)}
+    tables = {t.name: t for t in (*CUSTOMER_TABLES, *ORDER_TABLES, *CATALOG_TABLES, *CART_TABLES)}
     for t in tables.values():
         if t.parent and t.parent[0] not in tables:
             raise ValueError(f"{t.name}: unknown parent table {t.parent[0]}")
@@ -145,6 +146,8 @@ def create_all(conn: duckdb.DuckDBPyConnection) -> None:
         for c in t.columns:
             if c.name not in existing[t.name]:
                 run(conn, f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
+    from bc_pipeline.warehouse.changes import create_table as create_changes_table
     from bc_pipeline.warehouse.state import create_state_tables
 
     create_state_tables(conn)
+    create_changes_table(conn)

@@ -30,7 +30,7 @@ import duckdb
 from bc_pipeline.config import store_label
 from bc_pipeline.warehouse.schema import TABLES, check_identifier, create_all
 from bc_pipeline.warehouse.sql import run
-from bc_pipeline.warehouse.state import PROGRESS_TABLE, STATE_TABLE, StateWrite
+from bc_pipeline.warehouse.state import StateWrite
 
 STORE_TABLE = "bigcommerce._store"
 _PENDING = "_store_claim"  # a temporary table of the connection: the store to claim with the first merge
@@ -132,18 +132,17 @@ def pending_claim(conn: duckdb.DuckDBPyConnection) -> list[StateWrite]:
 
 
 def reset_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity) -> None:
-    """Empty the file (raw tables, sync state, mapped tables) and name `wanted` as its store, in one
-    transaction."""
+    """Empty the file (every table of the raw, mapped and feed schemas: data, sync state, change feed, refresh
+    and publish marks) and name `wanted` as its store, in one transaction."""
     create_all(conn)
-    mapped = [r[0] for r in run(conn, "SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                      "current_database() AND schema_name = 'mapped'")]
+    tables = run(conn, "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = "
+                       "current_database() AND schema_name IN ('bigcommerce', 'mapped', 'feed')")
     run(conn, "BEGIN TRANSACTION")
     try:
         create_store_table(conn)
-        for table in [*(t.qualified for t in TABLES.values()), STATE_TABLE, PROGRESS_TABLE, STORE_TABLE]:
-            run(conn, f"DELETE FROM {table}")
-        for name in mapped:  # rebuilt from the raw tables by the next sync
-            run(conn, f'DELETE FROM mapped."{check_identifier(name)}"')
+        for schema, name in tables:  # the raw tables are filled again, the others rebuilt, by the next sync
+            run(conn, f'DELETE FROM {schema}."{check_identifier(name)}"')
+        run(conn, f"DELETE FROM {STORE_TABLE}")
         _write(conn, wanted)
         run(conn, "COMMIT")
     except BaseException:

@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.bigcommerce.errors import BigCommerceError
 from bc_pipeline.bigcommerce.streams import STREAMS
 from bc_pipeline.sync.engine import Connect, apply_ids
 from bc_pipeline.warehouse.load import Warehouse
+from bc_pipeline.webhooks.carts import CartReport, apply_cart_events
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.plan import DEFAULT_MAX_BYTES, Event, Plan, RejectedFile, plan_events, read_events
 
@@ -44,6 +46,7 @@ class ApplyReport:
     requests: int = 0  # HTTP requests to the store, completion (addresses, line items...) included
     missing: dict[str, list[int]] = field(default_factory=dict)  # stream -> ids the store no longer has
     deleted_rows: dict[str, int] = field(default_factory=dict)  # table -> rows newly marked (children not counted)
+    carts: CartReport = field(default_factory=CartReport)
 
     def summary(self) -> str:
         return (
@@ -95,6 +98,11 @@ def apply_batch(
             for stream, ids in sorted(deletes.items()):
                 table = STREAMS[stream].tables[0]
                 report.deleted_rows[table] = warehouse.mark_deleted(table, ids, at)
+    if plan.carts:  # cart ids are UUIDs: their own path (webhooks/carts.py)
+        try:
+            report.carts = apply_cart_events(client, connect, plan.carts, at)
+        except BigCommerceError as exc:
+            raise WebhookApplyError(f"fetching {len(plan.carts)} abandoned cart event(s) failed: {exc}") from None
     for name in readable:  # after the data is committed, never before
         try:
             inbox.mark_processed(name, at)

@@ -1,11 +1,12 @@
-"""Webhook subscriptions on the store (/v3/hooks): list them, and create the ones the pipeline needs.
+"""Webhook subscriptions on the store (/v3/hooks): list them, create the ones the pipeline needs, and remove
+them (disconnecting a store: only the hooks to the pipeline's destination).
 
 `ensure_hooks` is idempotent: BigCommerce allows one hook per scope and destination, so a scope that already
 has a hook to the destination is skipped, or updated in place when it was deactivated (BigCommerce
 deactivates a hook after 48 hours of failed deliveries) or its headers changed (a new shared secret).
 
 Reads go through BigCommerceClient (retries, rate limits). The client only GETs, so the few writes here
-(one POST or PUT per scope) use a short-lived session of their own with the same token in a header; no
+(one POST, PUT or DELETE per hook) use a short-lived session of their own with the same token in a header; no
 message built here contains the token or any header value.
 """
 
@@ -57,7 +58,7 @@ def list_hooks(client: BigCommerceClient) -> list[Hook]:
 @dataclass(frozen=True)
 class Outcome:
     scope: str
-    action: str  # "created" | "exists" | "reactivated" | "updated"
+    action: str  # "created" | "exists" | "reactivated" | "updated" | "removed"
     hook_id: int
 
 
@@ -82,6 +83,16 @@ def ensure_hooks(
     return outcomes
 
 
+def remove_hooks(client: BigCommerceClient, access_token: str, destination: str) -> list[Outcome]:
+    """Delete this account's hooks whose destination is `destination` (DELETE /v3/hooks/{id}); hooks to any
+    other destination, and other accounts' hooks (invisible to this token), are left alone."""
+    ours = [h for h in list_hooks(client) if h.destination == destination]
+    with _Writer(client, access_token) as writer:
+        for hook in ours:
+            writer.send("DELETE", f"{HOOKS_PATH}/{hook.id}", {"scope": hook.scope}, send_body=False)
+    return [Outcome(h.scope, "removed", h.id) for h in ours]
+
+
 class _Writer:
     def __init__(self, client: BigCommerceClient, access_token: str):
         self.base = f"{client.api_url}/stores/{client.store_hash}"
@@ -96,10 +107,11 @@ class _Writer:
     def __exit__(self, *exc: object) -> None:
         self.session.close()
 
-    def send(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def send(self, method: str, path: str, body: dict[str, Any], send_body: bool = True) -> dict[str, Any]:
         what = f"{method} {path} (scope {body['scope']})"
         try:
-            response = self.session.request(method, self.base + path, data=json.dumps(body), timeout=self.timeout)
+            response = self.session.request(method, self.base + path, data=json.dumps(body) if send_body else None,
+                                            timeout=self.timeout)
         except requests.RequestException as exc:
             raise ApiRequestError(f"{what} failed: {type(exc).__name__}", request=what, status=None) from None
         if response.status_code >= 300:

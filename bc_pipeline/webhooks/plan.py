@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bc_pipeline.webhooks.carts import CartEvent, cart_event
 from bc_pipeline.webhooks.models import WebhookPayload
 from bc_pipeline.webhooks.scopes import ShapeError, Target, target_of
 
@@ -36,7 +37,8 @@ class Event:
     scope: str
     hash: str
     created_at: int
-    target: Target | None  # None: a scope the pipeline does not store
+    target: Target | None  # None: a scope the pipeline does not store (or a cart event, below)
+    cart: CartEvent | None = None  # store/cart/abandoned or converted (webhooks/carts.py)
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Plan:
     events: int = 0
     duplicates: int = 0
     ignored_scopes: Counter = field(default_factory=Counter)
+    carts: list[CartEvent] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -103,7 +106,7 @@ def _event(file: str, obj: object, n: int) -> Event:
         target = target_of(payload)
     except ShapeError as exc:
         raise RejectedFile(f"{where}not a known webhook shape: {exc}") from None
-    return Event(file, payload.scope, payload.hash, payload.created_at, target)
+    return Event(file, payload.scope, payload.hash, payload.created_at, target, cart_event(payload))
 
 
 def plan_events(events: list[Event]) -> Plan:
@@ -116,8 +119,12 @@ def plan_events(events: list[Event]) -> Plan:
             plan.duplicates += 1
             continue
         seen.add((event.scope, event.hash))
-        if event.target is None:
+        if event.cart is not None:
+            plan.carts.append(event.cart)
+        if event.target is None and event.cart is None:
             plan.ignored_scopes[event.scope] += 1
+        elif event.target is None:
+            continue
         elif event.target.delete:
             deleted[event.target.stream].add(event.target.id)
         else:

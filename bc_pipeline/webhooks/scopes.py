@@ -91,7 +91,8 @@ RULES: tuple[_Rule, ...] = (
     _rule(r"store/subscriber/(created|updated)", IdData, lambda d: Target("subscribers", d.id)),
 )
 
-# What `bc-pipeline webhooks register` subscribes to: every family above. Wildcards cover the sub-scopes
+# What `bc-pipeline webhooks register` subscribes to: every family above, and store/cart/abandoned (a cart
+# event, applied by webhooks/carts.py, not a rule here). Wildcards cover the sub-scopes
 # (address, inventory, transaction...). store/brand/* is left out: BigCommerce documents no such scope.
 SUBSCRIBED_SCOPES: tuple[str, ...] = (
     "store/customer/*",
@@ -100,6 +101,7 @@ SUBSCRIBED_SCOPES: tuple[str, ...] = (
     "store/sku/*",
     "store/category/*",
     "store/subscriber/*",
+    "store/cart/abandoned",
     "store/cart/converted",
 )
 
