@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.sync.status import format_status, read_status
 
 
@@ -31,9 +32,13 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     progress = logging.getLogger("bc_pipeline.progress")
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
-    with store_environment(settings) as active:
-        click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
-        outcome = run_sync_job(from_date=from_date, to_date=to_date)
+    with stop_on_signals() as signals:
+        with store_environment(settings) as active:
+            click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
+            outcome = run_sync_job(from_date=from_date, to_date=to_date)
+        stopped = signals.interrupted()
+    if stopped or outcome.interrupted:
+        raise stopped or Interrupted()
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
