@@ -25,6 +25,23 @@ def settings_or_exit() -> Settings:
         raise click.ClickException(f"invalid configuration: {exc}") from None
 
 
+def warehouse_free_or_exit(path: Path) -> None:
+    """Before a run: a DuckDB file another process holds is waited for here, once (saying by whom), and
+    refused with one line if it stays held, instead of each step of the run waiting and failing in turn."""
+    from bc_pipeline.warehouse.connect import LOCK_WAIT_S, WarehouseLocked, warehouse_connection
+
+    def say(holder: str) -> None:
+        click.echo(f"{path} is held by {holder}; waiting up to {LOCK_WAIT_S:.0f} s for it", err=True)
+
+    if not path.exists():
+        return
+    try:
+        with warehouse_connection(path, on_locked=say):
+            pass
+    except WarehouseLocked as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME if set; else this folder when it holds dagster.yaml (the repo), else ./.dagster_home."""
     home = os.environ.get("DAGSTER_HOME")

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.cli.environment import (
+    ensure_dagster_home,
+    settings_or_exit,
+    store_environment,
+    warehouse_free_or_exit,
+)
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.sync.status import format_status, read_status
 
@@ -33,6 +38,7 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
     with stop_on_signals() as signals:
+        warehouse_free_or_exit(settings.duckdb_path)
         with store_environment(settings) as active:
             click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
             outcome = run_sync_job(from_date=from_date, to_date=to_date)
@@ -87,4 +93,9 @@ def status() -> None:
     settings = settings_or_exit()
     if not settings.duckdb_path.exists():
         raise click.ClickException(f"no database at {settings.duckdb_path} yet: run `bc-pipeline sync` first")
-    click.echo(format_status(read_status(settings.duckdb_path)))
+    from bc_pipeline.warehouse.connect import WarehouseLocked
+
+    try:
+        click.echo(format_status(read_status(settings.duckdb_path)))
+    except WarehouseLocked as exc:
+        raise click.ClickException(str(exc)) from None

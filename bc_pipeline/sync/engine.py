@@ -40,6 +40,7 @@ from bc_pipeline.sync.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse.connect import WarehouseLocked
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 
@@ -128,6 +129,7 @@ class _Writer:
         self._connect = connect
         self._open: AbstractContextManager | None = None
         self._conn: duckdb.DuckDBPyConnection | None = None
+        self._locked: WarehouseLocked | None = None
         self.synced_at = synced_at
         self.progress = progress
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -157,10 +159,17 @@ class _Writer:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The run's one connection, opened on first use (see the module docstring)."""
+        """The run's one connection, opened on first use (see the module docstring). A file held by another
+        process is waited for once: every later stream gets the same refusal at once."""
         if self._conn is None:
+            if self._locked is not None:
+                raise self._locked
             self._open = self._connect()
-            self._conn = self._open.__enter__()
+            try:
+                self._conn = self._open.__enter__()
+            except WarehouseLocked as exc:
+                self._locked = exc
+                raise
         yield self._conn
 
     def close(self) -> None:
@@ -222,8 +231,9 @@ class _Writer:
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
         self.pending.pop(plan.stream, None)
         report.error = str(exc) or type(exc).__name__
-        with self.connect() as conn:
-            state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+        if self._locked is None:  # (a held file has nowhere to record it: the run's failure says it)
+            with self.connect() as conn:
+                state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
         self._tick(report)
 
 
