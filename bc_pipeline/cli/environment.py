@@ -3,6 +3,7 @@ store credentials are set) the embedded emulator store that stands in for one.""
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +54,21 @@ def ensure_dagster_home() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(path)
     return path
+
+
+def dagster_instance():
+    """The Dagster instance in DAGSTER_HOME, created under a file lock there. Dagster creates its SQLite
+    storage on first use, and two first runs at once raced on it (`table runs already exists`): the second
+    now waits for the first to finish creating it, then opens what exists."""
+    import dagster as dg
+
+    home = Path(os.environ.get("DAGSTER_HOME") or ensure_dagster_home())
+    with open(home / ".bc-pipeline-instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)  # touches every storage a run needs first
+        instance.event_log_storage.get_concurrency_info("duckdb")
+    return instance
 
 
 @contextmanager

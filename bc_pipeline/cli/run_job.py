@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
-
+from bc_pipeline.cli.environment import dagster_instance
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.status import format_status, read_status
@@ -35,7 +34,7 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
     from bc_pipeline.defs.partitions import monthly_modified
 
     job = defs().resolve_job_def(JOB_NAME)
-    instance = dg.DagsterInstance.get()
+    instance = dagster_instance()
     for run_id in release_dead_runs(instance):
         progress_log.warning(f"run {run_id} was left in progress by a killed process: marked failed, slot freed")
     tags = {"bc/trigger": "cli", **process_tags()}

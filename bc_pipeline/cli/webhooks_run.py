@@ -8,6 +8,7 @@ from collections.abc import Callable
 import click
 import dagster as dg
 
+from bc_pipeline.cli.environment import dagster_instance
 from bc_pipeline.cli.interrupts import Interrupted
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
 from bc_pipeline.webhooks.inbox import Inbox
@@ -26,7 +27,7 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
     from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, batch_run_config
 
     job = defs().resolve_job_def(JOB_NAME)
-    instance = instance or dg.DagsterInstance.get()
+    instance = instance or dagster_instance()
     release_dead_runs(instance)
     root = options.webhook_dir.resolve()
     inbox = Inbox(root)
