@@ -232,8 +232,11 @@ class _Writer:
         self.pending.pop(plan.stream, None)
         report.error = str(exc) or type(exc).__name__
         if self._locked is None:  # (a held file has nowhere to record it: the run's failure says it)
-            with self.connect() as conn:
-                state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+            try:
+                with self.connect() as conn:
+                    state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+            except duckdb.Error:  # the file cannot be written either (disk full): the run's failure says it
+                pass
         self._tick(report)
 
 

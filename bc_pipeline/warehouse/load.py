@@ -21,6 +21,7 @@ from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table, check_identifier
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes
+from bc_pipeline.warehouse.transaction import transaction
 
 
 def _q(name: str) -> str:
@@ -87,8 +88,7 @@ class Warehouse:
         counts: dict[str, int] = {t.name: 0 for t in tables}
         sources: dict[str, str] = {}
         temps: list[str] = []
-        run(self.conn, "BEGIN TRANSACTION")
-        try:
+        with transaction(self.conn):
             for t in order:
                 rows = list(rows_by_table[t.name])
                 if t.parent is None:
@@ -100,10 +100,6 @@ class Warehouse:
             apply_writes(self.conn, writes)
             if temps:
                 run(self.conn, "; ".join(f"DROP TABLE IF EXISTS {name}" for name in temps))
-            run(self.conn, "COMMIT")
-        except BaseException:
-            run(self.conn, "ROLLBACK")
-            raise
         return counts
 
     def _stage(self, t: Table, rows: list[dict], synced_at: datetime, children: tuple[str, ...], temps: list[str]
@@ -177,15 +173,10 @@ class Warehouse:
         at = _utc(deleted_at)
         (key,) = t.key
         children = [c for c in TABLES.values() if c.parent and c.parent[0] == t.name]
-        run(self.conn, "BEGIN TRANSACTION")
-        try:
+        with transaction(self.conn):
             marked = self._mark(t, key, ids, at)
             for child in children:
                 self._mark(child, child.parent[1], ids, at)
-            run(self.conn, "COMMIT")
-        except BaseException:
-            run(self.conn, "ROLLBACK")
-            raise
         return marked
 
     def _mark(self, t: Table, column: str, ids: list[int], at: datetime) -> int:
