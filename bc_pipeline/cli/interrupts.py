@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -35,11 +36,13 @@ class Interrupted(click.ClickException):
 class SignalWatch:
     """The stop signals received so far (read from the wakeup pipe)."""
 
-    def __init__(self, read_fd: int) -> None:
+    def __init__(self, read_fd: int | None) -> None:
         self._fd = read_fd
         self.received: list[int] = []
 
     def poll(self) -> list[int]:
+        if self._fd is None:
+            return self.received
         try:
             while chunk := os.read(self._fd, 512):
                 self.received.extend(s for s in chunk if s in STOP_SIGNALS)
@@ -62,6 +65,9 @@ def stop_on_signals() -> Iterator[SignalWatch]:
     """Within: SIGINT/SIGTERM interrupt the command, which then ends with `Interrupted`."""
     import dagster as dg
 
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield SignalWatch(None)
+        return
     read_fd, write_fd = os.pipe()
     os.set_blocking(read_fd, False)
     os.set_blocking(write_fd, False)
