@@ -51,3 +51,31 @@ def test_a_held_file_gives_one_line_naming_the_holder(tmp_path: Path) -> None:
         assert sum("waiting up to" in line for line in lines) == (1 if command == "sync" else 0), lines
         assert "Traceback" not in stderr
     assert requests_made == 0  # the sync never started a run
+
+
+def test_within_a_run_the_writer_waits_once_for_every_stream(tmp_path: Path, monkeypatch) -> None:
+    """The run's path (a schedule, the UI): the first stream's batch waits for the held file, the other
+    streams get the same refusal at once, and no stream tries again to record its error in the file."""
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
+    from bc_pipeline.sync.engine import StreamPlan, run_plans
+    from bc_pipeline.warehouse import connect as connect_module
+    from bc_pipeline.warehouse.connect import warehouse_connection
+
+    monkeypatch.setattr(connect_module, "LOCK_WAIT_S", 1.0)  # the wait's length is not what is tested
+    attaches = []
+    attach = connect_module._attach_waiting
+    monkeypatch.setattr(connect_module, "_attach_waiting", lambda *a: (attaches.append(a[2]), attach(*a))[1])
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with Emulator(EmulatorConfig(seed=2, customers=20, orders=40, products=10, quota=None)) as emu:
+            with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
+                reports = run_plans(client, lambda: warehouse_connection(db),
+                                    [StreamPlan("customers"), StreamPlan("orders"), StreamPlan("products")])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert attaches == [db]
+    for report in reports.values():
+        assert report.error.startswith(f"the DuckDB file {db} is held by PID {holder.pid} ("), report.error
