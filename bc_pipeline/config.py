@@ -136,14 +136,16 @@ def load_settings(env: Mapping[str, str] | None = None, *, today: date | None = 
             start_date = date.fromisoformat(raw_start)
         except ValueError:
             errors.append(f"BC_START_DATE: {raw_start!r} is not a date (expected YYYY-MM-DD, e.g. 2023-01-01)")
-    if start_date > (today or date.today()):
-        errors.append(f"BC_START_DATE: {start_date.isoformat()} is in the future; nothing could be synced")
 
     timezone = _read(env, "BC_TIMEZONE") or "UTC"
     try:
-        ZoneInfo(timezone)
+        zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
         errors.append(f"BC_TIMEZONE: {timezone!r} is not an IANA timezone (e.g. UTC, America/Chicago)")
+    # The store's today, not the server's: in a timezone ahead of the server the store's today is tomorrow here.
+    if start_date > (today or datetime.now(zone).date()):
+        errors.append(f"BC_START_DATE: {start_date.isoformat()} is in the future; nothing could be synced")
 
     # One file per store by default, so two stores never share one (warehouse/store.py refuses a file that
     # holds another store's data). An invalid hash is reported above; the default path then uses the demo's.

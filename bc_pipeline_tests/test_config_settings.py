@@ -83,3 +83,26 @@ def test_database_path_under_a_file(tmp_path):
     (tmp_path / "a_file").write_text("not a folder")
     with pytest.raises(ConfigError, match="BC_DUCKDB_PATH: .* cannot be created: .*a_file' is a file"):
         load(BC_DUCKDB_PATH=str(tmp_path / "a_file" / "bc.duckdb"))
+
+
+def test_start_date_is_compared_with_the_stores_today_not_the_servers():
+    """The server in Pago Pago (UTC-11), the store in Kiritimati (UTC+14): the store's today is always at
+    least one day after the server's. The store's today is accepted, the store's tomorrow refused."""
+    import subprocess
+    import sys
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    def load_in_pago_pago(start: date) -> subprocess.CompletedProcess:
+        code = "from bc_pipeline.config import load_settings; print(load_settings().start_date)"
+        env = {"TZ": "Pacific/Pago_Pago", "BC_TIMEZONE": "Pacific/Kiritimati", "BC_START_DATE": start.isoformat(),
+               "PATH": "/usr/bin:/bin"}
+        return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+    store_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    accepted = load_in_pago_pago(store_today)
+    assert accepted.returncode == 0, accepted.stderr
+    assert accepted.stdout.strip() == store_today.isoformat()
+    refused = load_in_pago_pago(store_today + timedelta(days=1))
+    assert refused.returncode == 1
+    assert "is in the future" in refused.stderr

@@ -3,7 +3,9 @@
 Each task is `task(emit, pool)`: it produces pages by calling `emit(page)`, and may hand part of its work
 to an idle worker with `pool.spawn(task)` (`pool.idle()` says whether one is free). Pages go through a
 bounded queue (memory stays flat), the first failure stops the other tasks and is raised to the consumer,
-and closing the consumer's generator early stops the workers too.
+and closing the consumer's generator early stops the workers too: a worker never blocks on the queue (its
+puts time out and look at the stop event), and the workers are daemon threads (bigcommerce/workers.py), so
+a request still in flight when the consumer goes away (an interrupted sync) never holds the process open.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+from bc_pipeline.bigcommerce.workers import DaemonExecutor
 
 _DONE = object()
 
@@ -28,7 +31,7 @@ class Pool:
         self.stop = threading.Event()
         self._lock = threading.Lock()
         self._running = 0
-        self._executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bc-page")
+        self._executor = DaemonExecutor(self.workers, thread_name_prefix="bc-page")
 
     def idle(self) -> bool:
         with self._lock:
@@ -55,10 +58,17 @@ class Pool:
         except _Stopped:
             pass
         except BaseException as exc:  # handed to the consumer
+            self._hand_over(exc)
             self.stop.set()
-            self.out.put(exc)
             return
-        self.out.put(_DONE)
+        self._hand_over(_DONE)
+
+    def _hand_over(self, item: Any) -> None:
+        """Put a task's end on the queue unless the consumer has gone away (then nobody needs it)."""
+        try:
+            self.emit(item)
+        except _Stopped:
+            pass
 
     def results(self) -> Iterator[Any]:
         try:
@@ -80,7 +90,7 @@ class Pool:
                     self.out.get_nowait()
                 except queue.Empty:
                     break
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def run_tasks(tasks: list, workers: int) -> Iterator[Any]:

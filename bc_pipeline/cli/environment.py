@@ -3,6 +3,7 @@ store credentials are set) the embedded emulator store that stands in for one.""
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,23 @@ def settings_or_exit() -> Settings:
         raise click.ClickException(f"invalid configuration: {exc}") from None
 
 
+def warehouse_free_or_exit(path: Path) -> None:
+    """Before a run: a DuckDB file another process holds is waited for here, once (saying by whom), and
+    refused with one line if it stays held, instead of each step of the run waiting and failing in turn."""
+    from bc_pipeline.warehouse.connect import LOCK_WAIT_S, WarehouseLocked, warehouse_connection
+
+    def say(holder: str) -> None:
+        click.echo(f"{path} is held by {holder}; waiting up to {LOCK_WAIT_S:.0f} s for it", err=True)
+
+    if not path.exists():
+        return
+    try:
+        with warehouse_connection(path, on_locked=say):
+            pass
+    except WarehouseLocked as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME if set; else this folder when it holds dagster.yaml (the repo), else ./.dagster_home."""
     home = os.environ.get("DAGSTER_HOME")
@@ -36,6 +54,21 @@ def ensure_dagster_home() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(path)
     return path
+
+
+def dagster_instance():
+    """The Dagster instance in DAGSTER_HOME, created under a file lock there. Dagster creates its SQLite
+    storage on first use, and two first runs at once raced on it (`table runs already exists`): the second
+    now waits for the first to finish creating it, then opens what exists."""
+    import dagster as dg
+
+    home = Path(os.environ.get("DAGSTER_HOME") or ensure_dagster_home())
+    with open(home / ".bc-pipeline-instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)  # touches every storage a run needs first
+        instance.event_log_storage.get_concurrency_info("duckdb")
+    return instance
 
 
 @contextmanager

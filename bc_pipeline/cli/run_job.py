@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import dagster as dg
-
-from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
+from bc_pipeline.cli.environment import dagster_instance
+from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
 from bc_pipeline.config import load_settings
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.status import format_status, read_status
@@ -21,6 +20,7 @@ class Outcome:
     run_id: str
     error: str | None
     summary: str
+    interrupted: bool = False  # SIGINT/SIGTERM stopped it (see cli/interrupts.py)
 
 
 def _month_key(day: str) -> str:
@@ -33,7 +33,7 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
     from bc_pipeline.defs.partitions import monthly_modified
 
     job = defs().resolve_job_def(JOB_NAME)
-    instance = dg.DagsterInstance.get()
+    instance = dagster_instance()
     for run_id in release_dead_runs(instance):
         progress_log.warning(f"run {run_id} was left in progress by a killed process: marked failed, slot freed")
     tags = {"bc/trigger": "cli", **process_tags()}
@@ -57,7 +57,9 @@ def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) ->
     result = job.execute_in_process(
         instance=instance, partition_key=partition_key, tags=tags, run_config=run_config, raise_on_error=False
     )
-    error = None if result.success else failure_reason(result)
+    if not result.success:  # no summary: it would open the file again (and wait again on a held lock)
+        return Outcome(success=False, run_id=result.run_id, error=failure_reason(result), summary="",
+                       interrupted=was_interrupted(result))
     db_path = load_settings().duckdb_path
     summary = format_status(read_status(db_path)) if db_path.exists() else ""
-    return Outcome(success=result.success, run_id=result.run_id, error=error, summary=summary)
+    return Outcome(success=True, run_id=result.run_id, error=None, summary=summary)

@@ -49,19 +49,39 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return released
 
 
-def failure_reason(result: dg.ExecuteInProcessResult) -> str:
-    """The innermost message of each failed step, one line each (the full trace stays in the event log)."""
-    messages = []
+def _step_errors(result: dg.ExecuteInProcessResult) -> list:
+    """The innermost error of each failed step."""
+    errors = []
     for event in result.all_events:
         if not event.is_step_failure or event.step_failure_data.error is None:
             continue
         error = event.step_failure_data.error
         while error.cause is not None:
             error = error.cause
+        errors.append(error)
+    return errors
+
+
+def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether the run failed because the process was told to stop (SIGINT/SIGTERM inside a step)."""
+    return any(error.cls_name == INTERRUPTED_CLASS for error in _step_errors(result))
+
+
+def failure_reason(result: dg.ExecuteInProcessResult) -> str:
+    """The innermost message of each failed step, one line each (the full trace stays in the event log)."""
+    messages = []
+    for error in _step_errors(result):
+        if error.cls_name == INTERRUPTED_CLASS:
+            messages.append("interrupted")
+            continue
         line = error.message.strip().splitlines()[-1] if error.message.strip() else (error.cls_name or "error")
-        messages.append(_CLASS_PREFIX.sub("", line))
+        line = _CLASS_PREFIX.sub("", line)
+        messages.append(_BARE_CLASS.sub(lambda m: m["name"], line))
     return "; ".join(messages) or "run failed"
 
 
+INTERRUPTED_CLASS = "DagsterExecutionInterruptedError"
 # "bc_pipeline.sync.runs.SyncFailed: orders: ..." -> "orders: ...": the class path says nothing to a user
 _CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*(?:Error|Exception|Failed|Failure): ")
+# an exception without a message is printed as its class path: keep the class name only
+_BARE_CLASS = re.compile(r"^(?:[A-Za-z_]\w*\.)+(?P<name>[A-Za-z_]\w*(?:Error|Exception|Failed|Failure|Interrupt))$")

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.cli.environment import (
+    ensure_dagster_home,
+    settings_or_exit,
+    store_environment,
+    warehouse_free_or_exit,
+)
+from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.config import Settings
 from bc_pipeline.sync.status import format_status, read_status
 
@@ -36,10 +42,15 @@ def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
     progress = logging.getLogger("bc_pipeline.progress")
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
-    with store_environment(settings) as active:
-        _claim_file(active, reset=reset_store)
-        click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
-        outcome = run_sync_job(from_date=from_date, to_date=to_date)
+    with stop_on_signals() as signals:
+        warehouse_free_or_exit(settings.duckdb_path)
+        with store_environment(settings) as active:
+            _claim_file(active, reset=reset_store)
+            click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
+            outcome = run_sync_job(from_date=from_date, to_date=to_date)
+        stopped = signals.interrupted()
+    if stopped or outcome.interrupted:
+        raise stopped or Interrupted()
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
@@ -139,4 +150,9 @@ def status() -> None:
     settings = settings_or_exit()
     if not settings.duckdb_path.exists():
         raise click.ClickException(f"no database at {settings.duckdb_path} yet: run `bc-pipeline sync` first")
-    click.echo(format_status(read_status(settings.duckdb_path)))
+    from bc_pipeline.warehouse.connect import WarehouseLocked
+
+    try:
+        click.echo(format_status(read_status(settings.duckdb_path)))
+    except WarehouseLocked as exc:
+        raise click.ClickException(str(exc)) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit
+from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.config import ConfigError, Settings
 from bc_pipeline.webhooks.options import WebhookOptions, load_webhook_options
 
@@ -105,7 +106,14 @@ def apply() -> None:
 
     click.echo(f"Applying {options.webhook_dir}/inbox into {settings.duckdb_path} (Dagster instance: {home})",
                err=True)
-    total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True))
+    with stop_on_signals() as signals:
+        try:
+            total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True))
+        except Interrupted as exc:  # the signal's own exit code (143 for SIGTERM)
+            raise signals.interrupted() or exc from None
+        stopped = signals.interrupted()
+    if stopped:
+        raise stopped
     click.echo(total)
 
 

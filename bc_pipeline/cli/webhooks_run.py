@@ -8,7 +8,9 @@ from collections.abc import Callable
 import click
 import dagster as dg
 
-from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs
+from bc_pipeline.cli.environment import dagster_instance
+from bc_pipeline.cli.interrupts import Interrupted
+from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.options import WebhookOptions
 
@@ -25,7 +27,7 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
     from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, batch_run_config
 
     job = defs().resolve_job_def(JOB_NAME)
-    instance = instance or dg.DagsterInstance.get()
+    instance = instance or dagster_instance()
     release_dead_runs(instance)
     root = options.webhook_dir.resolve()
     inbox = Inbox(root)
@@ -38,6 +40,8 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
             run_config=batch_run_config(root, names), instance=instance, raise_on_error=False,
             tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), **process_tags()},
         )
+        if not result.success and was_interrupted(result):
+            raise Interrupted()
         if not result.success:
             raise click.ClickException(
                 f"webhook run {result.run_id} failed; its files stay in the inbox: {failure_reason(result)}"

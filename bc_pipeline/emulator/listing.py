@@ -16,9 +16,20 @@ from bc_pipeline.emulator.timefmt import BadDate, parse_v2
 MAX_LIMIT = 250
 
 
+INT64 = (-(2**63), 2**63 - 1)  # the range of the id and number columns filters compare with
+
+
+def _int64(text: str, name: str, version: str) -> int:
+    """One integer filter value: not an integer -> ValueError; outside 64 bits -> this version's 400/422."""
+    value = int(text)
+    if not INT64[0] <= value <= INT64[1]:
+        raise _bad(version, f"{name} must be between {INT64[0]} and {INT64[1]}")
+    return value
+
+
 def int_list(value: str, name: str, version: str) -> list[int]:
     try:
-        return [int(v) for v in value.split(",") if v.strip()]
+        return [_int64(v, name, version) for v in value.split(",") if v.strip()]
     except ValueError as exc:
         raise _bad(version, f"{name} must be a comma-separated list of integers") from exc
 
@@ -27,7 +38,7 @@ def int_param(query: Mapping[str, str], name: str, version: str, default: int | 
     if name not in query or query[name] == "":
         return default
     try:
-        return int(query[name])
+        return _int64(query[name], name, version)
     except ValueError as exc:
         raise _bad(version, f"{name} must be an integer") from exc
 

@@ -67,8 +67,17 @@ def _sync_index(store: Store, resource: str, i: int, record: dict[str, Any]) -> 
         t.set("product_id", i, int(record["product_id"]))
 
 
+def _refuse_wide_ids(fields: dict[str, Any]) -> None:
+    """Ids live in 64-bit index columns: one past that range is refused before anything changes (other
+    integers past 64 bits are stored and served as they are, see server.encode_body)."""
+    for key, value in fields.items():
+        if (key == "id" or key.endswith("_id")) and isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValueError(f"{key}: {value} does not fit in 64 bits")
+
+
 def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> None:
     _check(resource)
+    _refuse_wide_ids(fields)
     with store.lock:
         current = store.full(resource, rid)
         if current is None:
@@ -93,6 +102,7 @@ def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> Non
 def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
     """Create a record: a copy of a generated template record (the newest live one) patched with `fields`."""
     _check(resource)
+    _refuse_wide_ids(fields)
     with store.lock:
         table = store.tables[resource]
         live = table.live()

@@ -2,7 +2,12 @@
 its names against the raw schema, and return a `Mapping`, or raise one `MappingError` whose single line
 names the file, the entity, the key and the nearest valid name.
 
-The file is the one BC_MAPPING_FILE names, else the documented default shipped beside this module."""
+The file is the one BC_MAPPING_FILE names, else the documented default shipped beside this module.
+
+Parsing is bounded before any YAML is built: a file over MAX_BYTES is refused unread, and YAML aliases
+(`*name`) are refused outright. The format never needs them (each column is a line of its own), and an alias
+is what makes a few hundred bytes expand into billions of nodes (the "billion laughs"): every walk of the
+document (the duplicate-key check, pydantic) would visit each expansion."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from bc_pipeline.mapping.validate import check_mapping
 DEFAULT_MAPPING_PATH = Path(__file__).with_name("default.yaml")
 # Bump when the SQL a given mapping compiles to changes, so every mapped asset shows as stale.
 COMPILER_VERSION = "1"
+MAX_BYTES = 1024 * 1024  # a complete mapping of every raw column is ~30 KB
 _KNOWN_KEYS = (
     "version", "entities", "order_statuses", "columns", "keep_unmapped", "source", "type", "default",
     "canonical", "by_id", "by_label", "unlisted_labels",
@@ -56,6 +62,8 @@ def load_mapping(path: Path | str | None = None, raw: dict[str, dict[str, str]] 
     """Load and validate `path` (default: the shipped default.yaml) against `raw` (default: the contract)."""
     path = Path(path) if path is not None else DEFAULT_MAPPING_PATH
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise MappingError(f"mapping file {path}: {_too_large(path.stat().st_size)}")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise MappingError(f"mapping file {path}: cannot be read ({exc.strerror or exc})") from None
@@ -64,6 +72,8 @@ def load_mapping(path: Path | str | None = None, raw: dict[str, dict[str, str]] 
 
 def parse_mapping(text: str, path: Path, raw: dict[str, dict[str, str]] | None = None) -> Mapping:
     """Validate mapping text; `path` is only used in messages and kept on the result."""
+    if len(text) > MAX_BYTES:
+        raise MappingError(f"mapping file {path}: {_too_large(len(text))}")
     data = _read_yaml(text, path)
     try:
         file = MappingFile.model_validate(data)
@@ -76,8 +86,24 @@ def parse_mapping(text: str, path: Path, raw: dict[str, dict[str, str]] | None =
     return Mapping(path=path, file=file)
 
 
+def _too_large(size: int) -> str:
+    return f"is {size:,} bytes, over the limit of {MAX_BYTES:,} (1 MiB); a mapping file is a few KB"
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Scan the event stream (linear in the text, nothing expanded) for an alias."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1
+            raise MappingError(
+                f"mapping file {path}: line {line}: YAML aliases (*{event.anchor}) are not allowed in a mapping "
+                "file; write the value out"
+            )
+
+
 def _read_yaml(text: str, path: Path) -> object:
     try:
+        _refuse_aliases(text, path)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

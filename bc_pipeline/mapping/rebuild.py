@@ -11,6 +11,7 @@ from bc_pipeline.mapping.compile import rebuild_sql
 from bc_pipeline.mapping.load import Mapping
 from bc_pipeline.mapping.raw_schema import MAPPED_SCHEMA, RAW_SCHEMA
 from bc_pipeline.mapping.sql_text import ident, literal
+from bc_pipeline.warehouse.transaction import transaction
 
 # Where customer attribute names live, if the warehouse keeps the definitions (GET /v3/customers/attributes).
 ATTRIBUTE_DEFINITIONS = "customer_attributes"
@@ -56,8 +57,7 @@ def rebuild_entity(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: st
     if entity not in raw:
         raise LookupError(f"{RAW_SCHEMA}.{entity} does not exist in this DuckDB file; sync it first")
     sql = rebuild_sql(mapping, entity, raw, attribute_ids(conn, raw))
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {MAPPED_SCHEMA}")
         conn.execute(sql)
         conn.execute(
@@ -69,10 +69,6 @@ def rebuild_entity(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: st
                 f"COMMENT ON COLUMN {MAPPED_SCHEMA}.{ident(entity)}.{ident(target)} IS "
                 + literal(f"from {column.source}")
             )
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     count = conn.execute(f"SELECT count(*) FROM {MAPPED_SCHEMA}.{ident(entity)}").fetchone()
     columns = database_columns(conn, MAPPED_SCHEMA)[entity]
     return RebuildResult(

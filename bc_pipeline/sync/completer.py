@@ -4,50 +4,72 @@ Records with capped lists (customers with more than 10 addresses or attributes, 
 items per consignment) wait until a batch is full and are completed on a small pool, so completion costs a
 few batched requests for the whole listing instead of stalling every page by a request's latency; records
 that need nothing go straight to the writer.
+
+Nothing here blocks past the writer: every hand-over goes through `put` (the engine's, which gives up when
+the run stops), a wait on a batch's completion looks at the same stop event, and the pool's threads are
+daemons (bigcommerce/workers.py).
 """
 
 from __future__ import annotations
 
-import queue
+import threading
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.completion import BATCH, complete_records, needs_completion
+from bc_pipeline.bigcommerce.workers import DaemonExecutor
 
 COMPLETION_WORKERS = 4  # batches completed at once (their requests share the store's quota gate)
+WAIT_S = 0.2  # how often a wait looks at the stop event
+
+
+class Stopped(Exception):
+    """The run stopped (the writer is gone): the producer gives up without handing anything over."""
 
 
 class Completer:
-    """Puts `(stream, records, requests)` on `out`: ready records at once, completed ones in batches."""
+    """Hands `(stream, records, requests)` to `put`: ready records at once, completed ones in batches."""
 
-    def __init__(self, client: BigCommerceClient, stream: str, out: queue.Queue):
-        self.client, self.stream, self.out = client, stream, out
+    def __init__(self, client: BigCommerceClient, stream: str, put: Callable[[tuple], None],
+                 stop: threading.Event):
+        self.client, self.stream, self.put, self.stop = client, stream, put, stop
         self.held: list[dict[str, Any]] = []
         self.batch = BATCH.get(stream, 0)
-        self.pool = ThreadPoolExecutor(COMPLETION_WORKERS, thread_name_prefix=f"bc-complete-{stream}")
+        self.pool = DaemonExecutor(COMPLETION_WORKERS, thread_name_prefix=f"bc-complete-{stream}")
         self.running: deque[Future] = deque()
 
     def add(self, records: list[dict[str, Any]], requests: int) -> None:
         ready = [r for r in records if not needs_completion(self.stream, r)] if self.batch else records
         if len(ready) < len(records):
             self.held.extend(r for r in records if needs_completion(self.stream, r))
-        self.out.put((self.stream, ready, requests))
+        self.put((self.stream, ready, requests))
         if self.batch and len(self.held) >= self.batch:
             self._submit()
         while self.running and (self.running[0].done() or len(self.running) > 2 * COMPLETION_WORKERS):
-            self.out.put((self.stream, self.running.popleft().result(), 0))
+            self.put((self.stream, self._result(self.running.popleft()), 0))
 
     def _submit(self) -> None:
         held, self.held = self.held, []
         self.running.append(self.pool.submit(complete_records, self.client, self.stream, held))
 
+    def _result(self, future: Future) -> list[dict[str, Any]]:
+        while True:
+            if self.stop.is_set():
+                raise Stopped
+            try:
+                return future.result(timeout=WAIT_S)
+            except FutureTimeout:
+                continue
+
     def drain(self) -> None:
         if self.held:
             self._submit()
         while self.running:
-            self.out.put((self.stream, self.running.popleft().result(), 0))
+            self.put((self.stream, self._result(self.running.popleft()), 0))
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

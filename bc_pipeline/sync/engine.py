@@ -11,6 +11,11 @@ The writer opens DuckDB once per run (`connect()`, on its first batch) and commi
 short transaction; DuckDB checkpoints its write-ahead log when it grows past a threshold and at the end.
 (Opening the file per batch let readers in between batches, but every close checkpointed a growing file:
 commit time and memory then grew with the store.) The API is never waited on inside a transaction.
+
+When the writer stops for any reason (the run is interrupted by SIGINT/SIGTERM, which Dagster raises in
+this thread, or it fails), it sets the run's stop event: producers never block on the queue (their puts time
+out and look at the event), close their listings (which stops the page workers) and end. The batch being
+merged rolls back, so an interrupted run commits nothing half-done and the next one resumes.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,16 +36,18 @@ from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
 from bc_pipeline.gc_pause import gc_relaxed
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
-from bc_pipeline.sync.completer import Completer
+from bc_pipeline.sync.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse.connect import WarehouseLocked
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 
 BATCH_RECORDS = 5_000
 QUEUE_PAGES = 16  # a parsed 250-order page is ~10 MB of objects; 16 still cover the latency of a page
 PROGRESS_EVERY_S = 5.0
+STOP_JOIN_S = 2.0  # how long an interrupted run waits for all its producers (daemons, abandoned past it)
 _DONE = object()
 
 
@@ -72,9 +79,23 @@ Progress = Callable[[StreamReport], None]
 Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
 
 
-def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> None:
+def _put_until_stopped(out: queue.Queue, stop: threading.Event) -> Callable[[tuple], None]:
+    """A put that never outlives the writer: it gives up (raises Stopped) once the run stops."""
+    def put(item: tuple) -> None:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=WAIT_S)
+                return
+            except queue.Full:
+                continue
+        raise Stopped
+    return put
+
+
+def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop: threading.Event) -> None:
     """Fetch one stream with its own client (shared quota gate): its stats are this stream's requests."""
-    completer = Completer(client, plan.stream, out)
+    put = _put_until_stopped(out, stop)
+    completer = Completer(client, plan.stream, put, stop)
     try:
         stream = STREAMS[plan.stream]
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
@@ -84,15 +105,21 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue) -> N
         for chunk_since, chunk_until, counted in chunks:
             pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids,
                                 parent_batches=plan.parent_batches, params=plan.params or None, total=counted)
-            for page in pages:  # interim counts; the stream client's stats give the exact total at the end
-                completer.add(page.records, getattr(page, "requests", 1))
+            with closing(pages):  # leaving early (the run stopped) stops the listing's page workers
+                for page in pages:  # interim counts; the stream client's stats give the exact total at the end
+                    completer.add(page.records, getattr(page, "requests", 1))
             if len(chunks) > 1 and chunk_until is not None and chunk_until != plan.until:
                 completer.drain()  # the chunk's held records go first: the checkpoint covers them
-                out.put((plan.stream, _Checkpoint(chunk_until), 0))
+                put((plan.stream, _Checkpoint(chunk_until), 0))
         completer.drain()
-        out.put((plan.stream, _DONE, 0))
+        put((plan.stream, _DONE, 0))
+    except Stopped:
+        pass
     except BaseException as exc:  # handed to the writer thread, which reports it against the stream
-        out.put((plan.stream, exc, 0))
+        try:
+            put((plan.stream, exc, 0))
+        except Stopped:
+            pass
     finally:
         completer.close()
 
@@ -102,6 +129,7 @@ class _Writer:
         self._connect = connect
         self._open: AbstractContextManager | None = None
         self._conn: duckdb.DuckDBPyConnection | None = None
+        self._locked: WarehouseLocked | None = None
         self.synced_at = synced_at
         self.progress = progress
         self.pending: dict[str, list[dict[str, Any]]] = {}
@@ -131,10 +159,17 @@ class _Writer:
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The run's one connection, opened on first use (see the module docstring)."""
+        """The run's one connection, opened on first use (see the module docstring). A file held by another
+        process is waited for once: every later stream gets the same refusal at once."""
         if self._conn is None:
+            if self._locked is not None:
+                raise self._locked
             self._open = self._connect()
-            self._conn = self._open.__enter__()
+            try:
+                self._conn = self._open.__enter__()
+            except WarehouseLocked as exc:
+                self._locked = exc
+                raise
         yield self._conn
 
     def close(self) -> None:
@@ -196,8 +231,12 @@ class _Writer:
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
         self.pending.pop(plan.stream, None)
         report.error = str(exc) or type(exc).__name__
-        with self.connect() as conn:
-            state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+        if self._locked is None:  # (a held file has nowhere to record it: the run's failure says it)
+            try:
+                with self.connect() as conn:
+                    state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
+            except duckdb.Error:  # the file cannot be written either (disk full): the run's failure says it
+                pass
         self._tick(report)
 
 
@@ -217,9 +256,11 @@ def run_plans(
         p.stream: StreamReport(p.stream, since=p.since, until=p.until, started=time.monotonic()) for p in plans
     }
     out: queue.Queue = queue.Queue(maxsize=QUEUE_PAGES)
+    stop = threading.Event()
     clients = {p.stream: client.sibling() for p in plans}
     threads = [
-        threading.Thread(target=_produce, args=(clients[p.stream], p, out), name=f"bc-{p.stream}", daemon=True)
+        threading.Thread(target=_produce, args=(clients[p.stream], p, out, stop), name=f"bc-{p.stream}",
+                         daemon=True)
         for p in plans
     ]
     for t in threads:
@@ -229,9 +270,11 @@ def run_plans(
         with gc_relaxed():
             _drain(out, by_stream, reports, writer, len(plans))
     finally:
+        stop.set()  # normally every producer has ended; after an interrupt this is what ends them
         writer.close()
-    for t in threads:
-        t.join(timeout=5)
+        deadline = time.monotonic() + STOP_JOIN_S
+        for t in threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
     for stream, stream_client in clients.items():
         stats = stream_client.stats.snapshot()
         reports[stream].requests = int(stats.get("requests", reports[stream].requests))

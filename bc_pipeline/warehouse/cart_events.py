@@ -14,6 +14,7 @@ import duckdb
 from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.sql import run
+from bc_pipeline.warehouse.transaction import transaction
 
 CARTS = TABLES["abandoned_carts"]
 
@@ -22,8 +23,7 @@ def record_cart_events(conn: duckdb.DuckDBPyConnection, cart_id: str, synced_at:
                        abandoned_at: datetime | None = None, converted_order_id: int | None = None,
                        converted_at: datetime | None = None) -> str | None:
     """Create or update one cart's row from its events; returns the change made (created, updated or None)."""
-    run(conn, "BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         stored = run(conn, f"SELECT abandoned_at, converted_order_id FROM {CARTS.qualified} WHERE id = ?",
                      [cart_id])
         if not stored:
@@ -43,8 +43,4 @@ def record_cart_events(conn: duckdb.DuckDBPyConnection, cart_id: str, synced_at:
                     [new_abandoned, new_order, converted_at, synced_at, cart_id])
         if change:
             changes.record(conn, CARTS.name, [(cart_id, change)], synced_at)
-        run(conn, "COMMIT")
-    except BaseException:
-        run(conn, "ROLLBACK")
-        raise
     return change

@@ -24,6 +24,7 @@ from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes
 from bc_pipeline.warehouse.store import pending_claim
+from bc_pipeline.warehouse.transaction import transaction
 
 
 def _q(name: str) -> str:
@@ -90,8 +91,7 @@ class Warehouse:
         counts: dict[str, int] = {t.name: 0 for t in tables}
         sources: dict[str, str] = {}
         temps: list[str] = []
-        run(self.conn, "BEGIN TRANSACTION")
-        try:
+        with transaction(self.conn):
             for t in order:
                 rows = list(rows_by_table[t.name])
                 if t.parent is None:
@@ -103,10 +103,6 @@ class Warehouse:
             apply_writes(self.conn, writes)
             if temps:
                 run(self.conn, "; ".join(f"DROP TABLE IF EXISTS {name}" for name in temps))
-            run(self.conn, "COMMIT")
-        except BaseException:
-            run(self.conn, "ROLLBACK")
-            raise
         return counts
 
     def _stage(self, t: Table, rows: list[dict], synced_at: datetime, children: tuple[str, ...], temps: list[str]
@@ -181,17 +177,12 @@ class Warehouse:
         at, written_at = _utc(deleted_at), datetime.now(UTC)
         (key,) = t.key
         children = [c for c in TABLES.values() if c.parent and c.parent[0] == t.name]
-        run(self.conn, "BEGIN TRANSACTION")
-        try:
+        with transaction(self.conn):
             if t.parent is None:
                 changes.record_deleted(self.conn, t, ids, at)
             marked = self._mark(t, key, ids, at, written_at)
             for child in children:
                 self._mark(child, child.parent[1], ids, at, written_at)
-            run(self.conn, "COMMIT")
-        except BaseException:
-            run(self.conn, "ROLLBACK")
-            raise
         return marked
 
     def _mark(self, t: Table, column: str, ids: list[int], at: datetime, written_at: datetime) -> int:

@@ -15,6 +15,7 @@ import duckdb
 from bc_pipeline.warehouse.changes import CHANGES_TABLE
 from bc_pipeline.warehouse.schema import table as contract_table
 from bc_pipeline.warehouse.sql import run
+from bc_pipeline.warehouse.transaction import transaction
 
 FEED_SCHEMA = "feed"
 
@@ -31,8 +32,7 @@ def publish_new_rows(conn: duckdb.DuckDBPyConnection, source_table: str, after_s
     t = contract_table(source_table)  # only contract names reach the SQL
     target = f"{FEED_SCHEMA}.new_{t.name}"
     (key,) = t.key
-    run(conn, "BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         run(conn, f"CREATE SCHEMA IF NOT EXISTS {FEED_SCHEMA}")
         newest = run(conn, f"SELECT max(seq) FROM {CHANGES_TABLE}")[0][0]
         if newest is None or after_seq > newest:  # a new (or emptied) DuckDB file: its feed starts again at 1
@@ -43,8 +43,4 @@ def publish_new_rows(conn: duckdb.DuckDBPyConnection, source_table: str, after_s
         run(conn, f'CREATE OR REPLACE TABLE {target} AS SELECT r.* FROM {t.qualified} AS r '
                   f'WHERE CAST(r."{key}" AS VARCHAR) IN ({created}) ORDER BY r."{key}"', [t.name, after_seq, last])
         ids = [r[0] for r in run(conn, f'SELECT "{key}" FROM {target} ORDER BY 1')]
-        run(conn, "COMMIT")
-    except BaseException:
-        run(conn, "ROLLBACK")
-        raise
     return NewRows(target, ids, int(last))

@@ -31,6 +31,7 @@ from bc_pipeline.config import store_label
 from bc_pipeline.warehouse.schema import TABLES, check_identifier, create_all
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.state import StateWrite
+from bc_pipeline.warehouse.transaction import transaction
 
 STORE_TABLE = "bigcommerce._store"
 _PENDING = "_store_claim"  # a temporary table of the connection: the store to claim with the first merge
@@ -137,17 +138,12 @@ def reset_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity) -> None:
     create_all(conn)
     tables = run(conn, "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = "
                        "current_database() AND schema_name IN ('bigcommerce', 'mapped', 'feed')")
-    run(conn, "BEGIN TRANSACTION")
-    try:
+    with transaction(conn):
         create_store_table(conn)
         for schema, name in tables:  # the raw tables are filled again, the others rebuilt, by the next sync
             run(conn, f'DELETE FROM {schema}."{check_identifier(name)}"')
         run(conn, f"DELETE FROM {STORE_TABLE}")
         _write(conn, wanted)
-        run(conn, "COMMIT")
-    except BaseException:
-        run(conn, "ROLLBACK")
-        raise
 
 
 def _write(conn: duckdb.DuckDBPyConnection, store: StoreIdentity) -> None:
