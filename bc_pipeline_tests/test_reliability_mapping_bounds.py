@@ -39,7 +39,7 @@ def test_the_alias_bomb_is_refused_at_its_first_alias(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
     done = check_process(path)
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [str(info.value)]
+    assert done.stderr.strip().splitlines() == [f"Error: {info.value}"]
     assert "Traceback" not in done.stderr + done.stdout
 
 
@@ -60,4 +60,4 @@ def test_a_50_mb_file_is_refused_unread(tmp_path: Path) -> None:
         load_mapping(path)
     done = check_process(path)
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [str(info.value)]
+    assert done.stderr.strip().splitlines() == [f"Error: {info.value}"]
