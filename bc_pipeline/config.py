@@ -50,6 +50,11 @@ class Settings(BaseModel):
         return bool(self.store_hash and self.access_token)
 
     @property
+    def store_label(self) -> str:
+        """The store's name in the warehouse and in Dagster (its partition key): the hash, lower-cased."""
+        return (self.store_hash or "").lower()
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 

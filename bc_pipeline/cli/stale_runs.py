@@ -49,7 +49,7 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return released
 
 
-def failure_reason(result: dg.ExecuteInProcessResult) -> str:
+def failure_reason(result) -> str:
     """The innermost message of each failed step, one line each (the full trace stays in the event log)."""
     messages = []
     for event in result.all_events:

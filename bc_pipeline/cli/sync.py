@@ -13,14 +13,18 @@ from bc_pipeline.sync.status import format_status, read_status
 
 
 @click.command()
-@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Backfill from this day (a partition range run).")
-@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day of the backfill (default: today).")
-def sync(from_date: str | None, to_date: str | None) -> None:
+@click.option("--full", is_flag=True, help="Re-sync everything from BC_START_DATE, whatever was synced before.")
+@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Re-sync exactly the days from this one.")
+@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day to re-sync (default: today).")
+def sync(full: bool, from_date: str | None, to_date: str | None) -> None:
     """Sync every stream into DuckDB through Dagster (runs show in the UI's history).
 
-    Without --from: incremental, each stream from its own high-water mark (the first run backfills from
-    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run.
+    By default incremental: each stream from its own high-water mark (the first run syncs from
+    BC_START_DATE). --full: everything from BC_START_DATE. --from/--to: exactly those days' `date_modified`
+    window, in one run.
     """
+    if full and (from_date or to_date):
+        raise click.ClickException("--full and --from/--to are exclusive: choose one")
     settings = settings_or_exit()
     _mapping_or_exit(settings.mapping_file)
     home = ensure_dagster_home()
@@ -33,7 +37,7 @@ def sync(from_date: str | None, to_date: str | None) -> None:
     progress.setLevel(logging.INFO)
     with store_environment(settings) as active:
         click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
-        outcome = run_sync_job(from_date=from_date, to_date=to_date)
+        outcome = run_sync_job(full=full, from_date=from_date, to_date=to_date)
     if not outcome.success:
         raise click.ClickException(f"sync failed: {outcome.error}")
     click.echo(outcome.summary)
