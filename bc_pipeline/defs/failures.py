@@ -9,6 +9,7 @@ and keeps its traceback.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import dagster as dg
 import duckdb
@@ -17,7 +18,7 @@ from bc_pipeline.bigcommerce.errors import BigCommerceError
 from bc_pipeline.sync.report import StreamReport
 
 
-def fail(context: dg.AssetExecutionContext, reason: str) -> None:
+def fail(context: dg.AssetExecutionContext, reason: str) -> NoReturn:
     line = " ".join(reason.split())
     context.log.error(line)
     raise dg.Failure(description=line) from None
