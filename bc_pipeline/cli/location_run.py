@@ -43,9 +43,9 @@ def execute_in_location(
     *,
     run_config: dict,
     tags: dict[str, str],
-    partition_key: str,
+    partition_key: str | None = None,
 ) -> JobExecutionResult:
-    """Execute `job_def` (its resources bound, its executor in-process) on `partition_key` in this process."""
+    """Execute `job_def` (its resources bound) in this process, on `partition_key` if it is partitioned."""
     job = InMemoryJob(job_def)
     run_tags = merge_run_tags(job_def=job_def, partition_key=partition_key, tags=tags, asset_selection=None,
                               instance=instance, run_config=run_config)
