@@ -81,3 +81,16 @@ def wh(tmp_path):
     conn = connect(tmp_path)
     yield Warehouse(conn)
     conn.close()
+
+
+@pytest.fixture
+def fresh_settings():
+    """Settings (and the mapping file) read again from the environment, before and after the test."""
+    from bc_pipeline.defs import mapped_assets as mapped_module
+    from bc_pipeline.defs import settings as settings_module
+
+    settings_module.settings.cache_clear()
+    mapped_module.current_mapping.cache_clear()
+    yield
+    settings_module.settings.cache_clear()
+    mapped_module.current_mapping.cache_clear()

@@ -13,12 +13,18 @@ from pathlib import Path
 
 import dagster as dg
 
-from bc_pipeline.defs.partitions import monthly_modified
+from bc_pipeline.defs.partitions import store_label
 from bc_pipeline.defs.resources import BigCommerceResource
 from bc_pipeline.emulator import Emulator
 from bc_pipeline.emulator.request_log import RequestLogEntry
 from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline_tests.sync_harness import RAW_ASSETS, table_fingerprint, warehouse_for
+from bc_pipeline_tests.sync_harness import (
+    RAW_ASSETS,
+    store_instance,
+    table_fingerprint,
+    warehouse_for,
+    window_run_config,
+)
 
 # Warehouse table -> emulator resource holding its truth.
 TABLE_TRUTH = {
@@ -45,17 +51,17 @@ def resources(emu: Emulator, db_path: Path, *, token: str | None = None, timeout
     }
 
 
-def sync_raw(emu: Emulator, db_path: Path, *, mode: str = "auto", selection: Iterable[str] | None = None,
+def sync_raw(emu: Emulator, db_path: Path, *, window: str = "incremental", selection: Iterable[str] | None = None,
              instance: dg.DagsterInstance | None = None, raise_on_error: bool = True,
              **resource_kw) -> dg.ExecuteInProcessResult:
-    """One run of the raw assets (all, or the named raw tables) on the latest partition."""
+    """One run of the raw assets (all, or the named raw tables) on the store's partition."""
     return dg.materialize(
         RAW_ASSETS,
         selection=[dg.AssetKey(["bigcommerce", t]) for t in selection] if selection else None,
         resources=resources(emu, db_path, **resource_kw),
-        partition_key=monthly_modified.get_last_partition_key(),
-        instance=instance,
-        run_config={"ops": {"bigcommerce_dated_streams": {"config": {"mode": mode}}}},
+        partition_key=store_label(emu.store_hash),
+        instance=store_instance(emu, instance),
+        run_config=window_run_config(window),
         raise_on_error=raise_on_error,
     )
 

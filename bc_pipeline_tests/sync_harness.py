@@ -10,8 +10,9 @@ from pathlib import Path
 
 import dagster as dg
 
-from bc_pipeline.defs.partitions import monthly_modified
+from bc_pipeline.defs.partitions import ensure_store_partition, store_label
 from bc_pipeline.defs.raw_assets import dated_streams
+from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.defs.reference_assets import reference_streams
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.warehouse.connect import warehouse_connection
@@ -34,24 +35,39 @@ def resources_for(emu, db_path: Path, *, token: str | None = None) -> dict:
     }
 
 
-def run_sync(emu, db_path: Path, *, instance: dg.DagsterInstance | None = None, token: str | None = None,
-             partition_key: str | None = None, range_: tuple[str, str] | None = None, mode: str = "auto",
-             raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
-    """One sync run of every raw asset, the way the schedule and `bc-pipeline sync` run it."""
-    tags = {}
+def store_instance(emu, instance: dg.DagsterInstance | None = None) -> dg.DagsterInstance:
+    """`instance` (else a new ephemeral one) holding the emulator store's partition."""
+    instance = instance or dg.DagsterInstance.ephemeral()
+    ensure_store_partition(instance, store_label(emu.store_hash))
+    return instance
+
+
+def window_run_config(window: str = "incremental", range_: tuple[str | None, str | None] | None = None) -> dict:
+    config: dict = {"window": "range" if range_ else window}
     if range_:
-        tags = {"dagster/asset_partition_range_start": range_[0], "dagster/asset_partition_range_end": range_[1]}
-    elif partition_key is None:
-        partition_key = monthly_modified.get_last_partition_key()
+        config.update(from_date=range_[0], to_date=range_[1])
+    return {"ops": {"bigcommerce_dated_streams": {"config": config}}}
+
+
+def run_sync(emu, db_path: Path, *, instance: dg.DagsterInstance | None = None, token: str | None = None,
+             window: str = "incremental", range_: tuple[str | None, str | None] | None = None,
+             raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    """One sync run of every raw asset on the store's partition, the way the schedule and `bc-pipeline sync`
+    run it (`range_`: a re-sync of (from_date, to_date), either may be None)."""
     return dg.materialize(
         RAW_ASSETS,
         resources=resources_for(emu, db_path, token=token),
-        partition_key=partition_key,
-        tags=tags,
-        instance=instance,
-        run_config={"ops": {"bigcommerce_dated_streams": {"config": {"mode": mode}}}},
+        partition_key=store_label(emu.store_hash),
+        instance=store_instance(emu, instance),
+        run_config=window_run_config(window, range_),
         raise_on_error=raise_on_error,
     )
+
+
+def run_reconcile(emu, resources: dict) -> dg.ExecuteInProcessResult:
+    """One run of the daily reconciliation of deletes on the store's partition."""
+    return dg.materialize([deletes_reconciled], resources=resources, partition_key=store_label(emu.store_hash),
+                          instance=store_instance(emu))
 
 
 def ids(db_path: Path, table: str, *, include_deleted: bool = False) -> list[int]:

@@ -43,6 +43,21 @@ def second_store():
         yield emu
 
 
+def assert_a_run_of_the_code_location(home: Path, store_label: str) -> None:
+    """The CLI's run carries the `bc_pipeline` location's origin, so the job page's query (runs of the job in
+    the location's repository, by the repository label tag) finds it."""
+    import dagster as dg
+    from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        [run] = instance.get_runs()
+        assert run.remote_job_origin is not None and run.remote_job_origin.location_name == "bc_pipeline"
+        on_job_page = instance.get_runs(filters=dg.RunsFilter(
+            job_name="bigcommerce_sync", tags={REPOSITORY_LABEL_TAG: "__repository__@bc_pipeline"}))
+        assert [r.run_id for r in on_job_page] == [run.run_id]
+        assert run.tags["dagster/partition"] == store_label
+
+
 @pytest.mark.slow
 def test_main_command_leaves_the_embedded_store_in_duckdb(demo):
     root, done = demo
@@ -52,10 +67,12 @@ def test_main_command_leaves_the_embedded_store_in_duckdb(demo):
     db = root / DEMO_FILE
     with Emulator(EmulatorConfig(**DEMO_STORE)) as emu:
         truth = {t: len(emu.store.records(r)) for t, r in TABLE_RESOURCES.items()}
+        store_label = emu.store_hash.lower()
     with warehouse_connection(db, read_only=True) as conn:
         landed = {t: conn.execute(f"SELECT count(*) FROM bigcommerce.{t}").fetchone()[0] for t in TABLE_RESOURCES}
     assert landed == truth
     assert stored_store(db).store_hash == DEMO_STORE["store_hash"]
+    assert_a_run_of_the_code_location(root, store_label)
     assert (root / "storage").is_dir(), "the run is recorded on the instance in DAGSTER_HOME (this folder)"
 
     status = cli(["status"], root)

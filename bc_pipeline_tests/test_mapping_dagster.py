@@ -16,7 +16,7 @@ from dagster._utils.test.data_versions import get_stale_status_resolver
 from bc_pipeline.defs import mapped_assets as mapped_module
 from bc_pipeline.defs import settings as settings_module
 from bc_pipeline.defs.mapped_assets import build_mapped_assets, mapped_key
-from bc_pipeline.defs.mapping_checks import build_mapping_checks
+from bc_pipeline.defs.partitions import ensure_store_partition, store_partitions
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import DEFAULT_MAPPING_PATH, Mapping, load_mapping
@@ -30,14 +30,15 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+STORE = "store1"
+
+
 def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error: bool = True):
-    defs = dg.Definitions(
-        assets=build_mapped_assets(mapping),
-        asset_checks=build_mapping_checks(mapping),
-        resources={"warehouse": WarehouseResource(database=str(db), store_hash="emustore42", api_url="http://127.0.0.1")},
-    )
-    job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+    """The mapped multi-asset (one step: every table and its checks) on the store's partition."""
+    ensure_store_partition(instance, STORE)
+    warehouse = WarehouseResource(database=str(db), store_hash=STORE, api_url="http://127.0.0.1")
+    return dg.materialize(build_mapped_assets(mapping), instance=instance, partition_key=STORE,
+                          resources={"warehouse": warehouse}, raise_on_error=raise_on_error)
 
 
 def checks_by_name(result) -> dict[tuple[str, str], dg.AssetCheckEvaluation]:
@@ -61,7 +62,9 @@ def test_mapped_assets_materialize_and_their_checks_pass(store_db: Path) -> None
     conn = duckdb.connect(str(store_db), read_only=True)
     live = conn.execute("SELECT count(*) FROM bigcommerce.orders WHERE _deleted_at IS NULL").fetchone()[0]
     conn.close()
-    assert metadata["dagster/row_count"].value == live
+    assert metadata["dagster/row_count"].value == metadata["dagster/partition_row_count"].value == live
+    assert event.dagster_event.partition == STORE
+    assert len([e for e in result.all_events if e.is_step_start]) == 1
     assert metadata["dagster/table_name"].value == "mapped.orders"
     checks = checks_by_name(result)
     assert {name for _, name in checks} == {"ids_unique_not_null", "row_count_matches_raw", "statuses_mapped"}
@@ -86,7 +89,7 @@ def test_editing_the_mapping_makes_the_asset_stale_and_a_rerun_applies_it(
     before = load_mapping()
     run(before, store_db, instance)
     assert get_stale_status_resolver(instance, build_mapped_assets(before)).get_status(
-        mapped_key("orders")
+        mapped_key("orders"), STORE
     ) == (StaleStatus.FRESH)
     path = tmp_path / "edited.yaml"
     path.write_text(
@@ -98,15 +101,15 @@ def test_editing_the_mapping_makes_the_asset_stale_and_a_rerun_applies_it(
     assert after.code_version("orders") != before.code_version("orders")
     assert after.code_version("customers") == before.code_version("customers")
     resolver = get_stale_status_resolver(instance, build_mapped_assets(after))
-    assert resolver.get_status(mapped_key("orders")) == StaleStatus.STALE
-    assert resolver.get_status(mapped_key("customers")) == StaleStatus.FRESH
+    assert resolver.get_status(mapped_key("orders"), STORE) == StaleStatus.STALE
+    assert resolver.get_status(mapped_key("customers"), STORE) == StaleStatus.FRESH
     run(after, store_db, instance)
     conn = duckdb.connect(str(store_db), read_only=True)
     columns = [r[0] for r in conn.execute("DESCRIBE mapped.orders").fetchall()]
     conn.close()
     assert "buyer_email" in columns and "email" not in columns
     assert get_stale_status_resolver(instance, build_mapped_assets(after)).get_status(
-        mapped_key("orders")
+        mapped_key("orders"), STORE
     ) == (StaleStatus.FRESH)
 
 
@@ -148,24 +151,21 @@ def test_the_code_version_follows_meaning_not_comments(tmp_path: Path) -> None:
 
 
 def test_a_raw_partition_update_requests_the_mapped_asset() -> None:
-    """Plain eager() would wait for every raw partition to exist; the mapped assets' condition does not."""
-    months = dg.MonthlyPartitionsDefinition(start_date="2020-01-01", end_offset=1)
+    """A sync of the store's raw partition asks (when the automation sensor is on) for that partition of
+    the mapped tables."""
 
-    @dg.asset(key=["bigcommerce", "orders"], partitions_def=months)
+    @dg.asset(key=["bigcommerce", "orders"], partitions_def=store_partitions)
     def raw() -> None:
         return None
 
-    @dg.asset(key=["mapped", "orders"], deps=[raw], automation_condition=mapped_module.MAPPED_AUTOMATION)
+    @dg.asset(key=["mapped", "orders"], deps=[raw], partitions_def=store_partitions,
+              automation_condition=mapped_module.MAPPED_AUTOMATION)
     def mapped() -> None:
         return None
 
-    @dg.asset(key=["mapped", "plain_eager"], deps=[raw], automation_condition=dg.AutomationCondition.eager())
-    def plain() -> None:
-        return None
-
     instance = dg.DagsterInstance.ephemeral()
-    first = dg.evaluate_automation_conditions(defs=[raw, mapped, plain], instance=instance)
-    dg.materialize([raw], instance=instance, partition_key=months.get_last_partition_key())
-    after = dg.evaluate_automation_conditions(defs=[raw, mapped, plain], instance=instance, cursor=first.cursor)
+    ensure_store_partition(instance, STORE)
+    first = dg.evaluate_automation_conditions(defs=[raw, mapped], instance=instance)
+    dg.materialize([raw], instance=instance, partition_key=STORE)
+    after = dg.evaluate_automation_conditions(defs=[raw, mapped], instance=instance, cursor=first.cursor)
     assert after.get_num_requested(mapped.key) == 1
-    assert after.get_num_requested(plain.key) == 0

@@ -3,24 +3,11 @@ over HTTP, into a DuckDB file; the mapped tables hold every raw row not deleted,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-
-from bc_pipeline.defs import mapped_assets as mapped_module
-from bc_pipeline.defs import settings as settings_module
-
-
-@pytest.fixture
-def fresh_settings() -> Iterator[None]:
-    settings_module.settings.cache_clear()
-    mapped_module.current_mapping.cache_clear()
-    yield
-    settings_module.settings.cache_clear()
-    mapped_module.current_mapping.cache_clear()
 
 
 @pytest.mark.slow
@@ -33,15 +20,18 @@ def test_the_sync_job_rebuilds_the_mapped_tables(
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BC_MAPPING_FILE", raising=False)
     from bc_pipeline.definitions import defs
-    from bc_pipeline.defs.partitions import monthly_modified
+    from bc_pipeline.defs.partitions import ensure_store_partition, store_label
 
     job = defs().resolve_job_def("bigcommerce_sync")
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), partition_key=monthly_modified.get_last_partition_key()
-    )
+    instance = dg.DagsterInstance.ephemeral()
+    ensure_store_partition(instance, store_label(emulator.store_hash))
+    result = job.execute_in_process(instance=instance, partition_key=store_label(emulator.store_hash))
     assert result.success
     checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    assert len(checks) == 15 and all(c.passed for c in checks)  # two per mapped entity, and statuses
+    mapped_checks = [c for c in checks if c.asset_key.path[0] == "mapped"]
+    assert len(mapped_checks) == 15 and all(c.passed for c in checks)  # two per mapped entity, and statuses
+    assert len(checks) > len(mapped_checks)  # the raw tables' checks ran too
+    assert len([e for e in result.all_events if e.is_step_start]) == 4  # dated, reference, mapped, change feed
     conn = duckdb.connect(str(db), read_only=True)
     try:
         for table in ("customers", "subscribers", "orders", "products", "variants"):

@@ -1,67 +1,36 @@
 """Runs at once on a real Dagster instance: `dagster dev` (webserver + daemon) in a subprocess, the repo's
-dagster.yaml (pool "duckdb" limited to 1), an emulator in this process. A backfill run (a range of monthly
-partitions), the incremental sync run and a webhook run (the sensor's, for emulator webhook files dropped in
-the inbox) are launched together; all must succeed, no event log may mention a DuckDB lock error, and the end
-state must be exactly the store.
+dagster.yaml (pool "duckdb" limited to 1), an emulator in this process. A re-sync run (a range of days), the
+incremental sync run and a webhook run (the sensor's, for emulator webhook files dropped in the inbox) are
+launched together; all must succeed, no event log may mention a DuckDB lock error, and the end state must be
+exactly the store.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
-import requests
 from dagster._serdes import serialize_value
 from dagster_graphql import DagsterGraphQLClient
 
-from bc_pipeline.defs.partitions import monthly_modified
+from bc_pipeline.defs.partitions import ensure_store_partition, store_label
 from bc_pipeline.emulator import Emulator, EmulatorConfig
-from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
+from bc_pipeline_tests.dagster_dev_support import dagster_dev as serve
+from bc_pipeline_tests.dagster_dev_support import store_env, wait_for
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
 from bc_pipeline_tests.sync_harness import ids
 
-REPO = Path(__file__).resolve().parents[1]
 SYNC_JOB, WEBHOOK_JOB = "bigcommerce_sync", "bigcommerce_webhooks"
 
 
 @pytest.fixture
 def dagster_dev(tmp_path):
     """(emulator, env, port): `dagster dev` serving the repo's code location against an emulator store."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
-    port = free_port()
     with Emulator(EmulatorConfig(seed=23, customers=120, orders=400, products=40, quota=None)) as emu:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("BC_")}
-        env = {**clean, "DAGSTER_HOME": str(home), "BC_API_URL": emu.api_url, "BC_STORE_HASH": emu.store_hash,
-               "BC_ACCESS_TOKEN": emu.access_token, "BC_DUCKDB_PATH": str(tmp_path / "bc.duckdb"),
-               "BC_WEBHOOK_DIR": str(tmp_path / "webhooks"), "BC_START_DATE": "2021-01-01",
-               "PYTHONPATH": str(REPO)}
-        log = (tmp_path / "dagster_dev.log").open("w")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dagster", "dev", "-w", str(REPO / "workspace.yaml"), "-h", "127.0.0.1",
-             "-p", str(port)],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for(lambda: _up(port, proc), 180, "dagster dev to serve")
+        env = store_env(emu, tmp_path)
+        with serve(env, tmp_path / "dagster_dev.log") as port:
             yield emu, env, port
-        finally:
-            stop_group(proc)
-            log.close()
-
-
-def _up(port: int, proc: subprocess.Popen) -> bool:
-    if proc.poll() is not None:
-        raise AssertionError(f"dagster dev exited with {proc.returncode}")
-    try:
-        return requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok
-    except requests.RequestException:
-        return False
 
 
 @pytest.mark.slow
@@ -79,16 +48,16 @@ def test_backfill_incremental_and_webhook_runs_at_once(dagster_dev, tmp_path):
     assert len(list(inbox.iterdir())) >= 13
 
     client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    # Steps in the run's own process (the runs are still separate processes launched by the daemon): a step
-    # subprocess costs 10-20 s on a small CI machine and the sync job has about 15 steps.
-    in_process = {"execution": {"config": {"in_process": {}}}}
-    config = {**in_process, "ops": {"bigcommerce_dated_streams": {"config": {"mode": "window"}}}}
-    backfill = client.submit_job_execution(SYNC_JOB, run_config=config, tags={
-        "dagster/asset_partition_range_start": "2021-01-01", "dagster/asset_partition_range_end": "2025-10-01"})
+    partition = {"dagster/partition": store_label(emu.store_hash)}
+
+    def window(config: dict) -> dict:
+        return {"ops": {"bigcommerce_dated_streams": {"config": config}}}
+
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        incremental = client.submit_job_execution(
-            SYNC_JOB, run_config={**in_process, "ops": {"bigcommerce_dated_streams": {"config": {"mode": "incremental"}}}},
-            tags={"dagster/partition": monthly_modified.get_last_partition_key()})
+        ensure_store_partition(instance, store_label(emu.store_hash))
+        backfill = client.submit_job_execution(
+            SYNC_JOB, run_config=window({"window": "range", "from_date": "2021-01-01"}), tags=partition)
+        incremental = client.submit_job_execution(SYNC_JOB, run_config=window({"window": "incremental"}), tags=partition)
 
         def webhook_runs():
             return instance.get_runs(filters=dg.RunsFilter(job_name=WEBHOOK_JOB))

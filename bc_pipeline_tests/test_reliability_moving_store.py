@@ -17,15 +17,13 @@ import json
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-import dagster as dg
 import pytest
 
-from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.emulator.writer import MutationWriter
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.reliability_support import resources, sync_raw, truth_ids
-from bc_pipeline_tests.sync_harness import ids
+from bc_pipeline_tests.sync_harness import ids, run_reconcile
 
 CHANGED_FIELD = {"orders": "staff_notes", "customers": "notes", "products": "inventory_level",
                  "subscribers": "consents"}
@@ -96,7 +94,7 @@ def test_extra_live_rows_are_only_hard_deletes_no_listing_can_see(moved, table):
 
 def test_reconciliation_makes_customers_and_products_exact(moved):
     emu, db, _ = moved
-    dg.materialize([deletes_reconciled], resources=resources(emu, db))
+    run_reconcile(emu, resources(emu, db))
     for table in ("customers", "products"):
         assert ids(db, table) == truth_ids(emu, table), table
     # Subscribers have no ids-only reconciliation: a hard delete reaches them only as a webhook.

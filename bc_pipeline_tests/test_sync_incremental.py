@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
-from bc_pipeline.defs.reconcile_assets import deletes_reconciled, reconcile_daily
+from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
+from bc_pipeline.defs.reconcile_assets import reconcile_daily
 from bc_pipeline.defs.schedules import incremental_sync
 from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline_tests.sync_harness import ids, resources_for, run_sync
+from bc_pipeline_tests.sync_harness import ids, resources_for, run_reconcile, run_sync
 
 DATED = ("/v3/customers", "/v3/customers/subscribers", "/v2/orders", "/v3/catalog/products")
 
@@ -75,7 +76,7 @@ def test_reconciliation_marks_hard_deletes_listing_ids_only(backfilled):
     run_sync(emu, db)  # a listing cannot see hard deletes
     assert customer in ids(db, "customers")
     emu.clear_request_log()
-    dg.materialize([deletes_reconciled], resources=resources_for(emu, db))
+    run_reconcile(emu, resources_for(emu, db))
     assert customer not in ids(db, "customers") and product not in ids(db, "products")
     assert customer in ids(db, "customers", include_deleted=True), "deleted rows are kept, marked"
     with warehouse_connection(db, read_only=True) as conn:
@@ -88,11 +89,15 @@ def test_reconciliation_marks_hard_deletes_listing_ids_only(backfilled):
     assert products_listing and all("include" not in e.query for e in products_listing)
 
 
-def test_schedule_requests_the_latest_partition_incrementally():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
-    request = incremental_sync(context)
-    assert request.partition_key == "2026-03-01"  # the current month: end_offset=1
-    assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["mode"] == "incremental"
+def test_schedule_adds_the_store_partition_and_asks_for_an_incremental_run(monkeypatch, fresh_settings):
+    monkeypatch.setenv("BC_STORE_HASH", "AbC123")
+    monkeypatch.setenv("BC_ACCESS_TOKEN", "token")
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 3, 5, tzinfo=UTC))
+        request = incremental_sync(context)
+        assert request.partition_key == "abc123"  # the store's label
+        assert instance.get_dynamic_partitions(STORE_PARTITIONS_NAME) == ["abc123"]
+    assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["window"] == "incremental"
 
 
 def test_deletes_are_confirmed_daily_from_the_start():

@@ -11,10 +11,7 @@ LOOKBACK = timedelta(minutes=10)
 
 
 def plan(**kw):
-    args = dict(
-        partition_start=TODAY, partition_end=TODAY + timedelta(days=1), is_latest_partition=True,
-        high_water_mark=None, bulk_start=START, store_now=NOW, lookback=LOOKBACK,
-    )
+    args = dict(kind="incremental", high_water_mark=None, bulk_start=START, store_now=NOW, lookback=LOOKBACK)
     args.update(kw)
     return plan_window(**args)
 
@@ -31,21 +28,33 @@ def test_incremental_starts_at_the_mark_minus_lookback_even_days_back():
     assert w.since == mark - LOOKBACK and w.until == NOW
 
 
-def test_old_window_is_exact_and_moves_no_mark_when_not_contiguous():
+def test_full_starts_at_the_bulk_start_whatever_the_mark():
+    mark = NOW - timedelta(days=3)
+    w = plan(kind="full", high_water_mark=mark)
+    assert (w.since, w.until, w.incremental) == (START, NOW, False)
+    assert next_high_water_mark(mark, w) == NOW
+
+
+def test_old_range_is_exact_and_moves_no_mark_when_not_contiguous():
     mark = datetime(2023, 1, 1, tzinfo=UTC)
-    w = plan(partition_start=datetime(2024, 3, 1, tzinfo=UTC), partition_end=datetime(2024, 4, 1, tzinfo=UTC),
-             is_latest_partition=False, high_water_mark=mark)
+    w = plan(kind="range", range_start=datetime(2024, 3, 1, tzinfo=UTC), range_end=datetime(2024, 4, 1, tzinfo=UTC),
+             high_water_mark=mark)
     assert (w.since, w.until, w.incremental) == (datetime(2024, 3, 1, tzinfo=UTC), datetime(2024, 4, 1, tzinfo=UTC), False)
     assert next_high_water_mark(mark, w) == mark
 
 
-def test_backfill_from_the_start_to_today_moves_the_mark_to_the_store_clock():
-    w = plan(partition_start=START, partition_end=TODAY + timedelta(days=1), is_latest_partition=False)
+def test_range_from_the_start_to_today_moves_the_mark_to_the_store_clock():
+    w = plan(kind="range", range_start=START, range_end=TODAY + timedelta(days=1))
     assert w.until == NOW and w.moves_high_water_mark
     assert next_high_water_mark(None, w) == NOW
 
 
+def test_a_range_before_the_bulk_start_is_clamped_to_it():
+    w = plan(kind="range", range_start=START - timedelta(days=30), range_end=START + timedelta(days=1))
+    assert (w.since, w.until) == (START, START + timedelta(days=1))
+
+
 def test_the_mark_never_moves_backwards():
     later = NOW + timedelta(hours=1)
-    w = plan(partition_start=START, partition_end=TODAY, is_latest_partition=False, high_water_mark=later)
+    w = plan(kind="range", range_start=START, range_end=TODAY, high_water_mark=later)
     assert next_high_water_mark(later, w) == later

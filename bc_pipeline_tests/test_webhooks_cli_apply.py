@@ -49,6 +49,7 @@ def test_apply_runs_the_job_in_batches_until_the_inbox_is_empty(env) -> None:
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME))
     assert len(runs) == 3 and all(r.status == dg.DagsterRunStatus.SUCCESS for r in runs)
+    assert {r.remote_job_origin.location_name for r in runs} == {"bc_pipeline"}  # on the job's page in the UI
 
 
 def test_a_failing_apply_reports_and_keeps_the_files(env, monkeypatch) -> None:

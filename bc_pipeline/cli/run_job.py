@@ -1,13 +1,13 @@
-"""Run the sync job in this process on the instance in DAGSTER_HOME, quietly, and say how it went."""
+"""Run the sync job in this process on the instance in DAGSTER_HOME, quietly, as a run of the `bc_pipeline`
+code location (it shows on the job's page and the Overview timeline), and say how it went."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from bc_pipeline.cli.environment import dagster_instance
+from bc_pipeline.cli.location_run import execute_in_location
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
-from bc_pipeline.config import load_settings
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.status import format_status, read_status
 
@@ -23,40 +23,32 @@ class Outcome:
     interrupted: bool = False  # SIGINT/SIGTERM stopped it (see cli/interrupts.py)
 
 
-def _month_key(day: str) -> str:
-    """The monthly partition holding a YYYY-MM-DD day."""
-    return date.fromisoformat(day).replace(day=1).isoformat()
+def window_config(*, full: bool = False, from_date: str | None = None, to_date: str | None = None) -> dict:
+    """The dated-streams config for `bc-pipeline sync` (incremental), `--full`, or `--from/--to` (a range)."""
+    if from_date or to_date:
+        return {"window": "range", "from_date": from_date, "to_date": to_date}
+    return {"window": "full" if full else "incremental"}
 
 
-def run_sync_job(*, from_date: str | None = None, to_date: str | None = None) -> Outcome:
+def run_sync_job(*, full: bool = False, from_date: str | None = None, to_date: str | None = None) -> Outcome:
+    from bc_pipeline.config import load_settings
     from bc_pipeline.definitions import defs
-    from bc_pipeline.defs.partitions import monthly_modified
+    from bc_pipeline.defs.partitions import ensure_store_partition
 
     job = defs().resolve_job_def(JOB_NAME)
     instance = dagster_instance()
     for run_id in release_dead_runs(instance):
         progress_log.warning(f"run {run_id} was left in progress by a killed process: marked failed, slot freed")
-    tags = {"bc/trigger": "cli", **process_tags()}
-    partition_key = None
-    op_config: dict = {"mode": "auto"}
-    if from_date:
-        last = monthly_modified.get_last_partition_key()
-        tags.update({
-            "dagster/asset_partition_range_start": _month_key(from_date),
-            "dagster/asset_partition_range_end": _month_key(to_date) if to_date else last,
-        })
-        op_config = {"mode": "window", "from_date": from_date, "to_date": to_date}
-    else:
-        partition_key = monthly_modified.get_last_partition_key()
+    store = load_settings().store_label
+    ensure_store_partition(instance, store)
     run_config = {
         # CRITICAL: a step failure (ERROR) would print its whole traceback; the CLI prints the one-line
         # reason itself, and the full event log stays on the instance (the UI's run page).
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
-        "ops": {"bigcommerce_dated_streams": {"config": op_config}},
+        "ops": {"bigcommerce_dated_streams": {"config": window_config(full=full, from_date=from_date, to_date=to_date)}},
     }
-    result = job.execute_in_process(
-        instance=instance, partition_key=partition_key, tags=tags, run_config=run_config, raise_on_error=False
-    )
+    result = execute_in_location(job, instance, run_config=run_config, partition_key=store,
+                                 tags={"bc/trigger": "cli", **process_tags()})
     if not result.success:  # no summary: it would open the file again (and wait again on a held lock)
         return Outcome(success=False, run_id=result.run_id, error=failure_reason(result), summary="",
                        interrupted=was_interrupted(result))

@@ -49,8 +49,8 @@ def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     return released
 
 
-def _step_errors(result: dg.ExecuteInProcessResult) -> list:
-    """The innermost error of each failed step."""
+def _step_errors(result) -> list:
+    """The innermost error of each failed step (of an in-process or a location run's result)."""
     errors = []
     for event in result.all_events:
         if not event.is_step_failure or event.step_failure_data.error is None:
@@ -62,12 +62,12 @@ def _step_errors(result: dg.ExecuteInProcessResult) -> list:
     return errors
 
 
-def was_interrupted(result: dg.ExecuteInProcessResult) -> bool:
+def was_interrupted(result) -> bool:
     """Whether the run failed because the process was told to stop (SIGINT/SIGTERM inside a step)."""
     return any(error.cls_name == INTERRUPTED_CLASS for error in _step_errors(result))
 
 
-def failure_reason(result: dg.ExecuteInProcessResult) -> str:
+def failure_reason(result) -> str:
     """The innermost message of each failed step, one line each (the full trace stays in the event log)."""
     messages = []
     for error in _step_errors(result):

@@ -21,17 +21,21 @@ from bc_pipeline.sync.status import format_status, read_status
 
 
 @click.command()
-@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Backfill from this day (a partition range run).")
-@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day of the backfill (default: today).")
+@click.option("--full", is_flag=True, help="Re-sync everything from BC_START_DATE, whatever was synced before.")
+@click.option("--from", "from_date", metavar="YYYY-MM-DD", help="Re-sync exactly the days from this one.")
+@click.option("--to", "to_date", metavar="YYYY-MM-DD", help="Last day to re-sync (default: today).")
 @click.option("--reset-store", is_flag=True,
               help="Empty the DuckDB file (every table and the sync state) and make it hold this store, then sync.")
-def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
+def sync(full: bool, from_date: str | None, to_date: str | None, reset_store: bool) -> None:
     """Sync every stream into DuckDB through Dagster (runs show in the UI's history).
 
-    Without --from: incremental, each stream from its own high-water mark (the first run backfills from
-    BC_START_DATE). With --from/--to: exactly those days' `date_modified` window, in one run. A DuckDB file
-    holds one store: a file holding another store's data is refused, unless --reset-store.
+    By default incremental: each stream from its own high-water mark (the first run syncs from
+    BC_START_DATE). --full: everything from BC_START_DATE. --from/--to: exactly those days' `date_modified`
+    window, in one run. A DuckDB file holds one store: a file holding another store's data is refused,
+    unless --reset-store.
     """
+    if full and (from_date or to_date):
+        raise click.ClickException("--full and --from/--to are exclusive: choose one")
     settings = settings_or_exit()
     _mapping_or_exit(settings.mapping_file)
     home = ensure_dagster_home()
@@ -47,7 +51,7 @@ def sync(from_date: str | None, to_date: str | None, reset_store: bool) -> None:
         with store_environment(settings) as active:
             _claim_file(active, reset=reset_store)
             click.echo(f"Syncing into {active.duckdb_path} (Dagster instance: {home})", err=True)
-            outcome = run_sync_job(from_date=from_date, to_date=to_date)
+            outcome = run_sync_job(full=full, from_date=from_date, to_date=to_date)
         stopped = signals.interrupted()
     if stopped or outcome.interrupted:
         raise stopped or Interrupted()

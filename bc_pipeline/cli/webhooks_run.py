@@ -10,6 +10,7 @@ import dagster as dg
 
 from bc_pipeline.cli.environment import dagster_instance
 from bc_pipeline.cli.interrupts import Interrupted
+from bc_pipeline.cli.location_run import execute_in_location
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.options import WebhookOptions
@@ -36,8 +37,8 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
         names = [f.name for f in inbox.list(limit=options.batch_files)]
         if not names:
             break
-        result = job.execute_in_process(
-            run_config=batch_run_config(root, names), instance=instance, raise_on_error=False,
+        result = execute_in_location(
+            job, instance, run_config=batch_run_config(root, names),
             tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), **process_tags()},
         )
         if not result.success and was_interrupted(result):

@@ -1,36 +1,34 @@
-"""The `mapped` schema as Dagster assets: one asset per entity of the mapping file, rebuilt entirely in
-DuckDB SQL (mapping/rebuild.py) downstream of its raw table.
+"""The `mapped` schema as Dagster assets: one asset per entity of the mapping file, all built in one step
+(one multi-asset; subsets work), each rebuilt entirely in DuckDB SQL (mapping/rebuild.py) downstream of its
+raw table, with its checks evaluated in the same step (defs/mapping_checks.py). Partitioned by store like
+the raw tables, so the store's partition is green on every mapped table after a sync.
 
 The mapping file is loaded when the definitions load: a refused file fails the load with its one-line
 MappingError, in the UI and in `dagster definitions validate`. Each asset's code_version is a hash of its
 part of the file, so an edit shows the asset as stale until it is re-run. The assets rebuild in the sync
 job (it selects group `mapped`) and, when the automation sensor is on, whenever a raw parent updates."""
 
-from __future__ import annotations
-
 from functools import cache
 
 import dagster as dg
 
+from bc_pipeline.defs.mapping_checks import mapped_key, mapping_check_results, mapping_check_specs
+from bc_pipeline.defs.partitions import store_partitions
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.mapping.compile import PARENTS
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.rebuild import RebuildResult, rebuild_entity
 
-# eager, minus "no upstream partition missing": the raw parents are time-partitioned and old partitions may
-# never be materialized one by one (the incremental sync only writes the latest), which would block forever.
-MAPPED_AUTOMATION = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# A raw parent's store partition updated: rebuild that partition (when the automation sensor is on).
+MAPPED_AUTOMATION = dg.AutomationCondition.eager()
+__all__ = ["build_mapped_assets", "current_mapping", "mapped_key"]
 
 
 @cache
 def current_mapping() -> Mapping:
     """The mapping file BC_MAPPING_FILE names (else the shipped default), validated once per load."""
     return load_mapping(settings().mapping_file)
-
-
-def mapped_key(entity: str) -> dg.AssetKey:
-    return dg.AssetKey(["mapped", entity])
 
 
 def _raw_deps(entity: str) -> list[dg.AssetKey]:
@@ -50,6 +48,7 @@ def _metadata(mapping: Mapping, result: RebuildResult) -> dict[str, object]:
     )
     return {
         "dagster/row_count": result.row_count,
+        "dagster/partition_row_count": result.row_count,
         "dagster/table_name": result.table,
         "dagster/column_schema": schema,
         "mapping_file": dg.MetadataValue.path(str(mapping.path)),
@@ -58,15 +57,15 @@ def _metadata(mapping: Mapping, result: RebuildResult) -> dict[str, object]:
     }
 
 
-def build_mapped_asset(mapping: Mapping, entity: str) -> dg.AssetsDefinition:
-    @dg.asset(
+def mapped_spec(mapping: Mapping, entity: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
         key=mapped_key(entity),
         deps=_raw_deps(entity),
         group_name="mapped",
         kinds={"duckdb"},
-        pool="duckdb",
         code_version=mapping.code_version(entity),
         automation_condition=MAPPED_AUTOMATION,
+        skippable=True,
         description=f"bigcommerce.{entity} mapped by {mapping.path.name}: one row per {entity} row not deleted, "
         "with the columns the mapping file names. Rebuilt in full on each run.",
         metadata={
@@ -74,16 +73,31 @@ def build_mapped_asset(mapping: Mapping, entity: str) -> dg.AssetsDefinition:
             "mapping_file": dg.MetadataValue.path(str(mapping.path)),
         },
     )
-    def _mapped(warehouse: WarehouseResource) -> dg.MaterializeResult:
-        with warehouse.get_connection() as conn:
-            result = rebuild_entity(conn, mapping, entity)
-        return dg.MaterializeResult(metadata=_metadata(mapping, result))
-
-    return _mapped
 
 
 def build_mapped_assets(mapping: Mapping) -> list[dg.AssetsDefinition]:
-    return [build_mapped_asset(mapping, entity) for entity in mapping.entities]
+    """One multi-asset (a one-item list, the shape Definitions and the tests take) over every entity."""
+
+    @dg.multi_asset(
+        name="mapped_tables",
+        specs=[mapped_spec(mapping, e) for e in mapping.entities],
+        check_specs=mapping_check_specs(mapping),
+        partitions_def=store_partitions,
+        can_subset=True,
+        pool="duckdb",
+    )
+    def _mapped(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        with warehouse.get_connection() as conn:
+            for entity in mapping.entities:
+                if mapped_key(entity) not in context.selected_asset_keys:
+                    continue
+                result = rebuild_entity(conn, mapping, entity)
+                yield dg.MaterializeResult(
+                    asset_key=mapped_key(entity), metadata=_metadata(mapping, result),
+                    check_results=mapping_check_results(context, conn, mapping, entity),
+                )
+
+    return [_mapped]
 
 
 @dg.definitions

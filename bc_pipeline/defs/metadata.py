@@ -1,9 +1,16 @@
-"""Dagster metadata for the raw tables: column schemas from the warehouse contract, and per-run figures."""
+"""Dagster metadata for the raw tables: column schemas from the warehouse contract, and per-run figures:
+the table's real row count, the stream's last success, high-water mark, lag and last error (from the
+warehouse's sync state, so the UI and `bc-pipeline status` say the same), API figures and a preview."""
+
+from datetime import UTC, datetime
 
 import dagster as dg
 import duckdb
 
+from bc_pipeline.defs.freshness import sync_freshness
+from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.schema import TABLES
 
 PREVIEW_ROWS = 5
@@ -29,6 +36,7 @@ def raw_spec(table: str, *, deps: tuple[dg.AssetKey, ...] = ()) -> dg.AssetSpec:
         kinds={"bigcommerce", "duckdb"},
         deps=list(deps),
         skippable=True,
+        freshness_policy=sync_freshness(settings().sync_cron),
         metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"bigcommerce.{table}"},
     )
 
@@ -48,7 +56,8 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamRe
     deleted = conn.execute(f'SELECT count(*) FROM bigcommerce."{table}" WHERE _deleted_at IS NOT NULL').fetchone()[0]
     meta: dict = {
         "dagster/row_count": dg.MetadataValue.int(int(total)),
-        "dagster/partition_row_count": dg.MetadataValue.int(int(report.rows.get(table, 0))),
+        "dagster/partition_row_count": dg.MetadataValue.int(int(total)),  # the partition is the store: all of it
+        "rows_written_this_run": dg.MetadataValue.int(int(report.rows.get(table, 0))),
         "rows_marked_deleted": dg.MetadataValue.int(int(deleted)),
         "api_stream": report.stream,
         "api_records": dg.MetadataValue.int(report.records),
@@ -63,6 +72,21 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamRe
     if report.since or report.until:
         meta["api_window_start"] = report.since.isoformat() if report.since else "start"
         meta["api_window_end"] = report.until.isoformat() if report.until else "now"
-    if report.high_water_mark:
-        meta["high_water_mark"] = dg.MetadataValue.timestamp(report.high_water_mark)
+    meta.update(stream_state_metadata(conn, report.stream))
+    return meta
+
+
+def stream_state_metadata(conn: duckdb.DuckDBPyConnection, stream: str) -> dict:
+    """Last success, high-water mark, lag and last error of the stream, as stored in the warehouse."""
+    s = state.read_state(conn, stream)
+    if s is None:
+        return {}
+    meta: dict = {"last_error": s.last_error or "none"}
+    if s.last_success_at:
+        meta["last_success"] = dg.MetadataValue.timestamp(s.last_success_at)
+    if s.high_water_mark:
+        meta["high_water_mark"] = dg.MetadataValue.timestamp(s.high_water_mark)
+        meta["lag_seconds"] = dg.MetadataValue.float(round((datetime.now(UTC) - s.high_water_mark).total_seconds(), 1))
+    if s.last_error_at:
+        meta["last_error_at"] = dg.MetadataValue.timestamp(s.last_error_at)
     return meta

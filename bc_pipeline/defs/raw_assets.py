@@ -1,51 +1,70 @@
 """The dated streams as one multi-asset: customers (+ addresses), subscribers, orders (+ line items and
-shipping addresses) and products, partitioned by day of `date_modified`.
+shipping addresses) and products, partitioned by store (see partitions.py).
 
 One step fetches every selected stream concurrently within the API quota and writes through one DuckDB
-writer (see sync/engine.py); each table is still its own asset, with its own metadata. Subsets work: select
-`bigcommerce/orders` alone and only the orders stream runs.
+writer (see sync/engine.py); each table is still its own asset, with its own metadata and checks, evaluated
+in this step. Subsets work: select `bigcommerce/orders` alone and only the orders stream runs. Which
+`date_modified` window the run asks for is its configuration (SyncConfig; sync/windows.py decides).
+Every stream that succeeds materializes all its tables, even when it wrote nothing, so the partition and
+the row counts stay true.
 """
 
+from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 import dagster as dg
 from pydantic import Field
 
+from bc_pipeline.defs.failures import fail, fail_on_stream_errors, one_line_failures
 from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
-from bc_pipeline.defs.partitions import monthly_modified
+from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
+from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.report import progress_log
-from bc_pipeline.sync.runs import DATED_STREAMS, raise_for_failures, sync_dated_streams
+from bc_pipeline.sync.runs import DATED_STREAMS, sync_dated_streams
+
+DATED_TABLES = tuple(t for tables in DATED_STREAMS.values() for t in tables)
 
 
 class SyncConfig(dg.Config):
-    mode: Literal["auto", "incremental", "window"] = Field(
-        default="auto",
-        description="auto: the latest partition syncs incrementally from each stream's high-water mark; "
-        "older partitions re-sync exactly their window. incremental / window force one or the other.",
+    window: Literal["incremental", "full", "range"] = Field(
+        default="incremental",
+        description="incremental: each stream from its own high-water mark (the first run from BC_START_DATE); "
+        "full: everything from BC_START_DATE; range: exactly the days from_date..to_date.",
     )
-    from_date: str | None = Field(
-        default=None, description="Narrow a window run to days: first day (YYYY-MM-DD), inclusive."
-    )
-    to_date: str | None = Field(default=None, description="Narrow a window run to days: last day, inclusive.")
+    from_date: str | None = Field(default=None, description="window=range: first day (YYYY-MM-DD), inclusive.")
+    to_date: str | None = Field(default=None, description="window=range: last day, inclusive (default: today).")
 
 
-def _day_bounds(config: SyncConfig, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+def _day(context: dg.AssetExecutionContext, value: str | None, what: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        fail(context, f"{what} {value!r} is not a day (YYYY-MM-DD)")
+
+
+def range_bounds(context: dg.AssetExecutionContext, config: SyncConfig) -> tuple[datetime | None, datetime | None]:
+    """The [start, end) instants of a range run's days in the store's timezone; (None, None) otherwise."""
+    first, last = _day(context, config.from_date, "from_date"), _day(context, config.to_date, "to_date")
+    if config.window != "range":
+        if first or last:
+            fail(context, f"from_date/to_date need window: range (this run's window is {config.window})")
+        return None, None
+    if first and last and last < first:
+        fail(context, f"to_date {last} is before from_date {first}")
     tz = settings().tz
-    if config.from_date:
-        start = max(start, datetime.combine(date.fromisoformat(config.from_date), time.min, tzinfo=tz))
-    if config.to_date:
-        end = min(end, datetime.combine(date.fromisoformat(config.to_date) + timedelta(days=1), time.min, tzinfo=tz))
+    start = datetime.combine(first, time.min, tzinfo=tz) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else None
     return start, end
 
 
 @dg.multi_asset(
     name="bigcommerce_dated_streams",
-    specs=[raw_spec(t) for tables in DATED_STREAMS.values() for t in tables],
-    partitions_def=monthly_modified,
-    backfill_policy=dg.BackfillPolicy.single_run(),
+    specs=[raw_spec(t) for t in DATED_TABLES],
+    check_specs=raw_check_specs(DATED_TABLES),
+    partitions_def=store_partitions,
     can_subset=True,
     pool="duckdb",
 )
@@ -55,29 +74,24 @@ def dated_streams(
     bigcommerce: BigCommerceResource,
     warehouse: WarehouseResource,
 ):
-    """Customers, subscribers, orders and products modified in the partitions' window (or since the
-    high-water mark, for the latest partition), merged into the `bigcommerce` schema."""
+    """Customers, subscribers, orders and products modified in the run's window, merged into the
+    `bigcommerce` schema."""
+    check_partition_is_store(context, bigcommerce.store_hash)
     selected = {key.path[-1] for key in context.selected_asset_keys}
     streams = [s for s, tables in DATED_STREAMS.items() if selected & set(tables)]
-    window_start, window_end = _day_bounds(config, *context.partition_time_window)
-    key_range = context.partition_key_range
-    last_key = monthly_modified.get_last_partition_key()
-    client = bigcommerce.client()
-    try:
+    range_start, range_end = range_bounds(context, config)
+    with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports, windows = sync_dated_streams(
             client,
             warehouse.get_connection,
             streams,
-            partition_start=window_start,
-            partition_end=window_end,
-            is_latest_partition=key_range.start == key_range.end == last_key,
+            kind=config.window,
+            range_start=range_start,
+            range_end=range_end,
             bulk_start=settings().start_datetime(),
             lookback=timedelta(minutes=settings().lookback_minutes),
-            mode=config.mode,
             progress=lambda r: (context.log.debug(r.progress_line()), progress_log.info(r.progress_line())),
         )
-    finally:
-        client.close()
     for stream, report in reports.items():
         context.log.info(report.progress_line() + f" ({windows[stream].describe()})")
         progress_log.info(report.progress_line())
@@ -87,5 +101,6 @@ def dated_streams(
                 continue
             for table in DATED_STREAMS[stream]:
                 if table in selected:
-                    yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report))
-    raise_for_failures(reports)
+                    yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
+                                               check_results=raw_check_results(context, conn, table))
+    fail_on_stream_errors(context, reports)

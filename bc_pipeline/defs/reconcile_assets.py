@@ -1,10 +1,15 @@
 """Daily reconciliation of deletes (see sync/reconcile.py): an asset that lists ids only and marks the rows
-the store no longer has, with its own schedule."""
+the store no longer has, with its own schedule; partitioned by store like every raw asset."""
+
+from contextlib import closing
 
 import dagster as dg
 
+from bc_pipeline.defs.failures import one_line_failures
 from bc_pipeline.defs.metadata import raw_key
+from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.schedules import store_run_request
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.reconcile import ID_LISTINGS, reconcile
 
@@ -18,16 +23,15 @@ RECONCILED_TABLES = {"customers": "customers", "products": "products", "variants
     kinds={"bigcommerce", "duckdb"},
     deps=[raw_key(t) for t in RECONCILED_TABLES.values()],
     pool="duckdb",
+    partitions_def=store_partitions,
 )
 def deletes_reconciled(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per reconciliation run's finding: the customers, products, variants, categories and brands
     that the store no longer lists are marked `_deleted_at` (rows are kept). Lists ids only."""
-    client = bigcommerce.client()
-    try:
+    check_partition_is_store(context, bigcommerce.store_hash)
+    with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports = reconcile(client, warehouse.get_connection, list(ID_LISTINGS), at=client.store_time())
-    finally:
-        client.close()
     metadata: dict = {}
     for name, report in reports.items():
         context.log.info(f"{name}: {report.records:,} ids listed in {report.requests} requests, "
@@ -40,10 +44,12 @@ def deletes_reconciled(context: dg.AssetExecutionContext, bigcommerce: BigCommer
 
 reconcile_job = dg.define_asset_job(
     "bigcommerce_reconcile_deletes", selection=[deletes_reconciled.key],
+    executor_def=dg.in_process_executor,
     description="List only ids and mark rows whose records the store deleted.",
 )
 
-reconcile_daily = dg.ScheduleDefinition(
+
+@dg.schedule(
     name="reconcile_deletes_daily",
     cron_schedule="30 3 * * *",
     job=reconcile_job,
@@ -51,3 +57,5 @@ reconcile_daily = dg.ScheduleDefinition(
     default_status=dg.DefaultScheduleStatus.RUNNING if settings().reconcile_running else dg.DefaultScheduleStatus.STOPPED,
     description="Daily: list ids only and mark rows the store deleted (03:30 in the store's timezone).",
 )
+def reconcile_daily(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    return store_run_request(context, tags={"bc/trigger": "schedule"})

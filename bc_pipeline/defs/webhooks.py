@@ -88,6 +88,7 @@ def _metadata(report: ApplyReport) -> dict:
 webhook_job = dg.define_asset_job(
     name=JOB_NAME,
     selection=[ASSET_KEY],
+    executor_def=dg.in_process_executor,  # one step: a step subprocess would only add its start-up
     description="Apply a batch of webhook files from the inbox (what the webhook_inbox sensor and "
     "`bc-pipeline webhooks apply` run).",
 )

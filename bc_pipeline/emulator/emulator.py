@@ -93,6 +93,10 @@ class Emulator:
         """Accept another token that holds only `scopes` (e.g. ["store_v2_orders_read_only"])."""
         self._tokens[token] = frozenset(scopes)
 
+    def revoke_token(self, token: str) -> None:
+        """Stop accepting `token` (as a store owner revoking an API account does): 401 from then on."""
+        self._tokens.pop(token, None)
+
     def scopes_for(self, token: str) -> frozenset[str] | None:
         return self._tokens.get(token) if token else None
 

@@ -1,5 +1,5 @@
 """One run of the dated streams (customers, subscribers, orders, products): plan each stream's window from
-its own high-water mark, run them together, and say which failed."""
+its own high-water mark and the run's window kind, run them together; failures are in each report."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.sync.chunks import RESUME_SHARD
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.sync.windows import Window, next_high_water_mark, plan_window
+from bc_pipeline.sync.windows import Window, WindowKind, next_high_water_mark, plan_window
 from bc_pipeline.warehouse import state
 
 # Stream -> the raw tables it feeds (first is the stream's own table).
@@ -31,23 +31,19 @@ def _resume_point(conn, stream: str) -> tuple[datetime, datetime] | None:
     return (rows[0][0], datetime.fromisoformat(rows[0][1])) if rows and rows[0][1] else None
 
 
-class SyncFailed(RuntimeError):
-    """At least one stream failed; committed batches stay, high-water marks of failed streams do not move."""
-
-
 def sync_dated_streams(
     client: BigCommerceClient,
     connect: Connect,
     streams: list[str],
     *,
-    partition_start: datetime,
-    partition_end: datetime,
-    is_latest_partition: bool,
+    kind: WindowKind,
     bulk_start: datetime,
     lookback: timedelta,
-    mode: str = "auto",
+    range_start: datetime | None = None,
+    range_end: datetime | None = None,
     progress: Progress | None = None,
 ) -> tuple[dict[str, StreamReport], dict[str, Window]]:
+    """Plan each stream's window (see windows.py), resume a killed run of the same window, run them all."""
     with state.errors_recorded(connect, streams):  # a run that fails here still says so per stream
         store_now = client.store_time()
     with connect() as conn:
@@ -56,15 +52,8 @@ def sync_dated_streams(
     windows: dict[str, Window] = {}
     plans: list[StreamPlan] = []
     for stream in streams:
-        window = plan_window(
-            partition_start=partition_start,
-            partition_end=partition_end,
-            is_latest_partition=(mode == "incremental") or (mode == "auto" and is_latest_partition),
-            high_water_mark=marks[stream],
-            bulk_start=bulk_start,
-            store_now=store_now,
-            lookback=lookback,
-        )
+        window = plan_window(kind=kind, high_water_mark=marks[stream], bulk_start=bulk_start, store_now=store_now,
+                             lookback=lookback, range_start=range_start, range_end=range_end)
         windows[stream] = window
         resume = resumes[stream]
         plans.append(
@@ -79,8 +68,3 @@ def sync_dated_streams(
         )
     return run_plans(client, connect, plans, progress=progress), windows
 
-
-def raise_for_failures(reports: dict[str, StreamReport]) -> None:
-    failed = [r for r in reports.values() if r.error]
-    if failed:
-        raise SyncFailed("; ".join(f"{r.stream}: {r.error}" for r in failed))
