@@ -15,6 +15,8 @@ import socket
 
 import dagster as dg
 
+from bc_pipeline.error_text import meaningful_line
+
 PID_TAG = "bc/pid"
 HOST_TAG = "bc/host"
 IN_PROGRESS = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
@@ -58,7 +60,7 @@ def failure_reason(result: dg.ExecuteInProcessResult) -> str:
         error = event.step_failure_data.error
         while error.cause is not None:
             error = error.cause
-        line = error.message.strip().splitlines()[-1] if error.message.strip() else (error.cls_name or "error")
+        line = meaningful_line(error.message, default=error.cls_name or "error")  # never DuckDB's caret line
         messages.append(_CLASS_PREFIX.sub("", line))
     return "; ".join(messages) or "run failed"
 

@@ -196,6 +196,7 @@ class _Writer:
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
         self.pending.pop(plan.stream, None)
         report.error = str(exc) or type(exc).__name__
+        report.failure = exc
         with self.connect() as conn:
             state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
         self._tick(report)
