@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit
 from bc_pipeline.config import ConfigError, Settings
 from bc_pipeline.webhooks.options import WebhookOptions, load_webhook_options
+from bc_pipeline.webhooks.receiver import DEADLINE_S, DEFAULT_THREADS
 
 
 def _options() -> WebhookOptions:
@@ -112,15 +116,22 @@ def apply() -> None:
 @webhooks.command()
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (keep 127.0.0.1 behind a proxy).")
-def serve(port: int, host: str) -> None:
-    """Receive callbacks: check the secret header, write each payload into the inbox, answer 200."""
+@click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS, show_default=True,
+              help="Requests handled at once; more wait in the listen backlog.")
+@click.option("--deadline", type=click.FloatRange(0.5, 300), default=DEADLINE_S, show_default=True,
+              help="Seconds a sender has for a whole request; slower ones are cut.")
+def serve(port: int, host: str, threads: int, deadline: float) -> None:
+    """Receive callbacks: check the secret header, write each payload into the inbox, answer 200.
+    One log line per request on stderr (status, size, client, reason; never the secret)."""
     from bc_pipeline.webhooks.receiver import WebhookReceiver
 
     options = _options()
     if options.secret is None:
         raise click.ClickException("set BC_WEBHOOK_SECRET (16+ characters): the receiver refuses to run without it")
+    _log_requests_to_stderr()
     receiver = WebhookReceiver(options.webhook_dir, options.secret.get_secret_value(), host=host, port=port,
-                               secret_header=options.secret_header, max_bytes=options.max_bytes)
+                               secret_header=options.secret_header, max_bytes=options.max_bytes,
+                               threads=threads, deadline_s=deadline)
     click.echo(f"Receiving webhooks at {receiver.url} into {receiver.inbox_dir} "
                f"(header {options.secret_header}; Ctrl-C to stop)", err=True)
     try:
@@ -130,3 +141,11 @@ def serve(port: int, host: str) -> None:
     finally:
         receiver.server_close()
     click.echo(f"stopped: {receiver.accepted} accepted, rejected by status: {receiver.rejected or 'none'}", err=True)
+
+
+def _log_requests_to_stderr() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    receiver_log = logging.getLogger("bc_pipeline.webhooks.receiver")
+    receiver_log.addHandler(handler)
+    receiver_log.setLevel(logging.INFO)
