@@ -101,15 +101,18 @@ def list_command() -> None:
 
 
 @webhooks.command()
-def apply() -> None:
-    """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job."""
+@click.option("--verbose", is_flag=True, help="Also print Dagster's own log of each run.")
+def apply(verbose: bool) -> None:
+    """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job: a line per
+    run, then the totals (Dagster's own log only with --verbose; it is always kept on the instance)."""
     settings, options = _store(settings_or_exit()), _options()
     home = ensure_dagster_home()
     from bc_pipeline.cli.webhooks_run import apply_inbox
 
     click.echo(f"Applying {options.webhook_dir}/inbox into {settings.duckdb_path} (Dagster instance: {home})",
                err=True)
-    total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True))
+    _log_to_stderr("bc_pipeline.webhooks", "  %(message)s", logging.INFO if verbose else logging.WARNING)
+    total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True), verbose=verbose)
     click.echo(total)
 
 
@@ -128,7 +131,7 @@ def serve(port: int, host: str, threads: int, deadline: float) -> None:
     options = _options()
     if options.secret is None:
         raise click.ClickException("set BC_WEBHOOK_SECRET (16+ characters): the receiver refuses to run without it")
-    _log_requests_to_stderr()
+    _log_to_stderr("bc_pipeline.webhooks.receiver", "%(asctime)s %(message)s", logging.INFO)
     receiver = WebhookReceiver(options.webhook_dir, options.secret.get_secret_value(), host=host, port=port,
                                secret_header=options.secret_header, max_bytes=options.max_bytes,
                                threads=threads, deadline_s=deadline)
@@ -143,9 +146,11 @@ def serve(port: int, host: str, threads: int, deadline: float) -> None:
     click.echo(f"stopped: {receiver.accepted} accepted, rejected by status: {receiver.rejected or 'none'}", err=True)
 
 
-def _log_requests_to_stderr() -> None:
+def _log_to_stderr(logger: str, fmt: str, level: int) -> None:
+    """Print a logger's lines on stderr (apply: quarantined files as they happen; serve: each request)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    receiver_log = logging.getLogger("bc_pipeline.webhooks.receiver")
-    receiver_log.addHandler(handler)
-    receiver_log.setLevel(logging.INFO)
+    handler.setFormatter(logging.Formatter(fmt))
+    target = logging.getLogger(logger)
+    target.addHandler(handler)
+    target.setLevel(level)
+    target.propagate = False
