@@ -35,6 +35,7 @@ def _apply(variables: dict, *args: str) -> subprocess.CompletedProcess:
                           cwd=Path(variables["DAGSTER_HOME"]).parent, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # a Dagster run in a child process
 def test_apply_is_quiet_quarantines_poison_and_empties_the_inbox(env) -> None:
     emu, db, root, variables = env
     orders = [o["id"] for o in emu.store.records("orders")[:3]]
@@ -59,6 +60,7 @@ def test_apply_is_quiet_quarantines_poison_and_empties_the_inbox(env) -> None:
     assert "9223372036854775807" in (root / "quarantine" / "beyond-bigint.json.reason").read_text()
 
 
+@pytest.mark.slow  # a Dagster run in a child process
 def test_verbose_shows_dagster_s_log(env) -> None:
     emu, db, root, variables = env
     emu.store.update("customers", emu.store.records("customers")[0]["id"], first_name="Verbose")
@@ -67,6 +69,7 @@ def test_verbose_shows_dagster_s_log(env) -> None:
     assert " - dagster - DEBUG - " in done.stderr and "RUN_SUCCESS" in done.stderr
 
 
+@pytest.mark.slow  # a Dagster run in a child process
 def test_a_failure_is_one_error_line_with_duckdb_s_reason(env) -> None:
     """A table replaced by a view by hand: DuckDB refuses the merge; the user sees DuckDB's words, on one line,
     and the files wait in the inbox (nothing any file did: not a reason to quarantine)."""
