@@ -75,3 +75,14 @@ def test_a_copy_in_the_inbox_is_a_redrop_and_is_applied(tmp_path: Path) -> None:
     assert inbox.finish_interrupted_move("a.json") is None
     assert inbox.finish_interrupted_move("b.json") is None
     assert sorted(f.name for f in inbox.list()) == ["a.json", "b.json"]
+
+
+def test_a_quarantine_interrupted_before_its_reason_gets_one(tmp_path: Path) -> None:
+    inbox = Inbox(tmp_path / "wh").ensure()
+    (inbox.inbox / "bad.json").write_text("{not json")
+    os.link(inbox.inbox / "bad.json", inbox.quarantine_dir / "bad.json")  # the crash: linked, no reason yet
+
+    assert inbox.finish_interrupted_move("bad.json") == inbox.quarantine_dir / "bad.json"
+    assert sorted(p.name for p in inbox.quarantine_dir.iterdir()) == ["bad.json", "bad.json.reason"]
+    assert "interrupted" in (inbox.quarantine_dir / "bad.json.reason").read_text()
+    assert inbox.list() == []

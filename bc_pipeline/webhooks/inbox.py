@@ -112,17 +112,23 @@ class Inbox:
                 continue
             if same:
                 src.unlink()
+                if other.parent == self.quarantine_dir and not other.with_name(other.name + REASON_SUFFIX).exists():
+                    self._write_reason(other, "quarantined by a run interrupted before it wrote the reason; see its log")
                 return other
         return None
 
     def quarantine(self, name: str, reason: str) -> Path:
         """Move `name` to quarantine/ and write `<final name>.reason` (one line) beside it."""
         moved = _move_no_clobber(self.path(name), self.quarantine_dir, reserve_suffix=REASON_SUFFIX)
-        line = " ".join(reason.split())[:1000] + "\n"
-        tmp = moved.with_name(f".{moved.name}{REASON_SUFFIX}.tmp")
-        tmp.write_text(line, encoding="utf-8")
-        os.replace(tmp, moved.with_name(moved.name + REASON_SUFFIX))
+        self._write_reason(moved, reason)
         return moved
+
+    @staticmethod
+    def _write_reason(quarantined: Path, reason: str) -> None:
+        line = " ".join(reason.split())[:1000] + "\n"
+        tmp = quarantined.with_name(f".{quarantined.name}{REASON_SUFFIX}.tmp")
+        tmp.write_text(line, encoding="utf-8")
+        os.replace(tmp, quarantined.with_name(quarantined.name + REASON_SUFFIX))
 
 
 def _move_no_clobber(src: Path, folder: Path, reserve_suffix: str = "") -> Path:
