@@ -1,4 +1,4 @@
-"""The soak's pipeline side: what the Dagster daemon does, in one thread of the soak process.
+"""The soak's pipeline side: what the Dagster daemon does, in the soak process's main thread.
 
 Every `sensor_interval_s` the real `webhook_inbox` sensor is evaluated on a real instance (its cursor kept
 between ticks) and the run it asks for is executed with its own run config and tags; every `schedule_s` the
@@ -46,22 +46,13 @@ class SoakPipeline:
         self.job = defs().resolve_job_def(JOB_NAME)
         self.instance = dg.DagsterInstance.get()
         self.report = PipelineReport()
-        self.sending_done = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="soak-pipeline", daemon=True)
-
-    def start(self) -> SoakPipeline:
-        self._thread.start()
-        return self
-
-    def finish(self) -> PipelineReport:
-        self.sending_done.set()
-        self._thread.join()
-        return self.report
+        self.sending_done = threading.Event()  # set by the sender's thread when it has sent everything
 
     def _waiting(self) -> int:
         return sum(1 for p in self.inbox_dir.iterdir() if not p.name.startswith("."))
 
-    def _loop(self) -> None:
+    def run(self) -> PipelineReport:
+        """Tick and run until the sending is done and the inbox empty (or the drain time spent)."""
         cursor, next_tick, next_sync = None, 0.0, time.monotonic() + self.schedule_s
         drain_started = None
         while True:
@@ -72,7 +63,7 @@ class SoakPipeline:
                 drain_started = drain_started or now
                 if waiting == 0 or now - drain_started > self.drain_s:
                     self.report.drained, self.report.drain_s = waiting == 0, now - drain_started
-                    return
+                    return self.report
             if now >= next_sync:
                 next_sync = now + self.schedule_s
                 self._sync()

@@ -16,7 +16,9 @@ import json
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -26,10 +28,15 @@ from bc_pipeline.warehouse.connect import open_warehouse
 from bench.machine import machine_info
 from bench.soak_pipeline import SoakPipeline
 from bench.soak_receiver import ReceiverProcess
-from bench.soak_sender import send_steadily
+from bench.soak_sender import SendReport, send_steadily
 from bench.store_process import REPO, Constraints, StoreProcess, StoreShape
 
 SECRET = "soak-secret-not-for-production-0123"
+NO_COMPUTE_LOGS = """
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         with StoreProcess(shape, api, log_path=work / "emulator.log") as store:
             result = soak(args, work, store)
     finally:
+        left = _end_children()
         shutil.rmtree(work, ignore_errors=True)
+    result["processes_left_behind"] = left
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "webhook_soak.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     (args.out / "webhook_soak.md").write_text(render(result))
@@ -74,11 +83,19 @@ def soak(args: argparse.Namespace, work: Path, store: StoreProcess) -> dict:
     if not first.success:
         raise SystemExit(f"the initial sync failed: {first.error}")
     ids = _record_ids(work / "soak.duckdb")
-    pipeline = SoakPipeline(root, args.sensor_interval, args.schedule_minutes * 60, args.drain_minutes * 60).start()
+    pipeline = SoakPipeline(root, args.sensor_interval, args.schedule_minutes * 60, args.drain_minutes * 60)
     with ReceiverProcess(root, SECRET, work / "receiver.log") as receiver:
-        sent = send_steadily(receiver.url, SECRET, ids, rate=args.rate, seconds=args.minutes * 60,
-                             poison_share=args.poison_share)
-        ran = pipeline.finish()
+        sent = SendReport()
+
+        def send() -> None:
+            sent.__dict__.update(send_steadily(receiver.url, SECRET, ids, rate=args.rate, seconds=args.minutes * 60,
+                                               poison_share=args.poison_share).__dict__)
+            pipeline.sending_done.set()
+
+        sender = threading.Thread(target=send, name="soak-sender")
+        sender.start()
+        ran = pipeline.run()  # Dagster runs from the main thread, as the CLI's
+        sender.join()
     logged = receiver.log_statuses()
     found = audit(root)
     accepted = sent.accepted
@@ -101,12 +118,30 @@ def soak(args: argparse.Namespace, work: Path, store: StoreProcess) -> dict:
 def _environment(work: Path, store: StoreProcess, batch_files: int) -> None:
     home = work / "dagster_home"
     home.mkdir()
-    shutil.copy(REPO / "dagster.yaml", home)
+    # the project's instance settings, without compute-log capture (a `tail -F` pair per step, which a soak
+    # of hundreds of runs does not need: every event is still in the event log)
+    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text() + NO_COMPUTE_LOGS)
     os.environ.update({
         "BC_API_URL": store.api_url, "BC_STORE_HASH": store.store_hash, "BC_ACCESS_TOKEN": store.access_token,
         "BC_DUCKDB_PATH": str(work / "soak.duckdb"), "BC_WEBHOOK_DIR": str(work / "webhooks"),
         "BC_WEBHOOK_BATCH_FILES": str(batch_files), "BC_START_DATE": "2020-12-31", "DAGSTER_HOME": str(home),
     })
+
+
+def _end_children() -> int:
+    """Kill (SIGKILL) any process this one started that is still running; the count must be 0."""
+    mine = str(os.getpid())
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == mine:
+            left.append(int(stat.parent.name))
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return len(left)
 
 
 def _record_ids(db: Path) -> dict[str, list[int]]:
@@ -144,7 +179,8 @@ def render(r: dict) -> str:
         f"{p['events']:,} events, {p['api_requests']:,} API requests; {p['syncs']} incremental syncs "
         f"({len(p['failed_syncs'])} failed); inbox peaked at {p['max_inbox']:,} files and "
         f"{'emptied' if p['drained'] else 'did NOT empty'} {p['drain_s']:.0f} s after the last delivery.",
-        f"Receiver log lines by status: {r['receiver_log_statuses']}; sender saw: {r['sender_statuses']}.", "",
+        f"Receiver log lines by status: {r['receiver_log_statuses']}; sender saw: {r['sender_statuses']}; "
+        f"processes left behind: {r['processes_left_behind']}.", "",
     ])
 
 
