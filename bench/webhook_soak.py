@@ -102,7 +102,7 @@ def soak(args: argparse.Namespace, work: Path, store: StoreProcess) -> dict:
     located = set(found["processed"]) | set(found["quarantine"]) | set(found["inbox"])
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine_info(REPO),
-        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "settings": {k: v for k, v in vars(args).items() if k != "out"},
         "store": asdict(store.shape), "api": asdict(store.constraints),
         "sent": sent.sent, "accepted": len(accepted), "sender_statuses": dict(sent.statuses),
         "achieved_rate": round(sent.sent / sent.seconds, 2), "max_sender_lag_s": round(sent.max_lag_s, 3),
