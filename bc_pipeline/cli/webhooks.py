@@ -150,7 +150,10 @@ def _log_to_stderr(logger: str, fmt: str, level: int) -> None:
     """Print a logger's lines on stderr (apply: quarantined files as they happen; serve: each request)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(fmt))
+    handler.set_name("bc-pipeline-cli")
     target = logging.getLogger(logger)
+    for previous in [h for h in target.handlers if h.get_name() == handler.get_name()]:
+        target.removeHandler(previous)  # a second command in one process (tests) prints once, on its stderr
     target.addHandler(handler)
     target.setLevel(level)
     target.propagate = False
