@@ -14,18 +14,21 @@ import pytest
 from bc_pipeline.emulator import Emulator
 from bc_pipeline.webhooks.apply import WebhookApplyError, apply_batch
 from bc_pipeline.webhooks.inbox import Inbox
-from bc_pipeline_tests.webhooks_support import backfill, client_for, connector, drop, payload, rows, tree
+from bc_pipeline_tests.webhooks_support import (
+    backfilled_store,
+    client_for,
+    connector,
+    drop,
+    payload,
+    rows,
+    tree,
+)
 
 
 @pytest.fixture
 def store(make_emulator, tmp_path: Path):
     """A backfilled warehouse and a store that drops webhook files into tmp_path/webhooks/inbox."""
-    emu = make_emulator(customers=20, orders=30, products=10)
-    db = tmp_path / "wh.duckdb"
-    backfill(emu, db)
-    root = tmp_path / "webhooks"
-    emu.emit_webhooks_to(root / "inbox")
-    return emu, db, root
+    return backfilled_store(make_emulator, tmp_path)
 
 
 def _apply(emu: Emulator, db: Path, root: Path, token: str | None = None, **kwargs):

@@ -18,7 +18,7 @@ from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, webhook_events, webhook
 from bc_pipeline.webhooks import batching
 from bc_pipeline.webhooks.receiver import DEFAULT_SECRET_HEADER, WebhookReceiver
 from bc_pipeline_tests.sync_harness import warehouse_for
-from bc_pipeline_tests.webhooks_support import backfill, drop, rows, tree
+from bc_pipeline_tests.webhooks_support import backfill, drop, poison_payloads, rows, tree
 
 
 @pytest.fixture
@@ -92,6 +92,30 @@ def test_quarantine_in_a_sensor_run_while_good_files_apply(setup) -> None:
     assert "quarantine/garbage.json.reason" in tree(root) and "quarantine/huge.json.reason" in tree(root)
     assert "too large" in (root / "quarantine" / "huge.json.reason").read_text()
     assert result.asset_materializations_for_node(OP_NAME)[0].metadata["files_quarantined"].value == 2
+
+
+def test_poison_ids_among_good_files_are_quarantined_and_the_inbox_empties(setup) -> None:
+    """Issue 16, case 2: an id past BIGINT (and other impossible values) among good files, under the sensor."""
+    emu, db, root, instance = setup
+    orders = [o["id"] for o in emu.store.records("orders")[:4]]
+    for oid in orders:
+        emu.store.update("orders", oid, staff_notes="beside poison")
+    for name, body in poison_payloads().items():
+        drop(root / "inbox", name, body)
+    first = _tick(instance, None)
+    (request,) = first.run_requests
+
+    result = _run(_job(emu, db), instance, request)
+
+    assert result.success
+    assert rows(db, "SELECT count(*) FROM bigcommerce.orders WHERE staff_notes = 'beside poison'") == [(4,)]
+    quarantined = {p.split("/")[-1] for p in tree(root) if p.startswith("quarantine/")}
+    assert quarantined == set(poison_payloads()) | {f"{name}.reason" for name in poison_payloads()}
+    assert "9223372036854775807" in (root / "quarantine" / "beyond-bigint.json.reason").read_text()
+    assert list((root / "inbox").iterdir()) == []
+    metadata = result.asset_materializations_for_node(OP_NAME)[0].metadata
+    assert (metadata["files_applied"].value, metadata["files_quarantined"].value) == (4, len(poison_payloads()))
+    assert _tick(instance, first.cursor).run_requests == []  # nothing left, nothing asked again
 
 
 def test_a_redropped_file_gets_a_new_run_key_and_is_applied_again(setup) -> None:

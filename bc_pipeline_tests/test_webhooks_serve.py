@@ -39,6 +39,8 @@ def test_serve_accepts_the_secret_and_writes_into_the_inbox(tmp_path: Path) -> N
     assert len(list((tmp_path / "wh" / "inbox").iterdir())) == 1
     assert "1 accepted" in rest
     assert SECRET not in line + rest
+    assert re.search(r"webhook receiver: 200 POST / \d+ bytes from 127\.0\.0\.1 \(written as ", rest)  # logged
+    assert "webhook receiver: 401 POST / 2 bytes from 127.0.0.1 (wrong or missing secret header)" in rest
 
 
 def test_serve_refuses_to_start_without_a_secret(tmp_path: Path, monkeypatch) -> None:

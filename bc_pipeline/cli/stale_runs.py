@@ -15,6 +15,8 @@ import socket
 
 import dagster as dg
 
+from bc_pipeline.error_text import meaningful_line
+
 PID_TAG = "bc/pid"
 HOST_TAG = "bc/host"
 IN_PROGRESS = [dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]
@@ -74,7 +76,7 @@ def failure_reason(result) -> str:
         if error.cls_name == INTERRUPTED_CLASS:
             messages.append("interrupted")
             continue
-        line = error.message.strip().splitlines()[-1] if error.message.strip() else (error.cls_name or "error")
+        line = meaningful_line(error.message, default=error.cls_name or "error")  # never DuckDB's caret line
         line = _CLASS_PREFIX.sub("", line)
         messages.append(_BARE_CLASS.sub(lambda m: m["name"], line))
     return "; ".join(messages) or "run failed"

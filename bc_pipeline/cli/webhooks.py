@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+
 import click
 
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.config import ConfigError, Settings
 from bc_pipeline.webhooks.options import WebhookOptions, load_webhook_options
+from bc_pipeline.webhooks.receiver import DEADLINE_S, DEFAULT_THREADS
 
 
 def _options() -> WebhookOptions:
@@ -98,17 +102,20 @@ def list_command() -> None:
 
 
 @webhooks.command()
-def apply() -> None:
-    """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job."""
+@click.option("--verbose", is_flag=True, help="Also print Dagster's own log of each run.")
+def apply(verbose: bool) -> None:
+    """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job: a line per
+    run, then the totals (Dagster's own log only with --verbose; it is always kept on the instance)."""
     settings, options = _store(settings_or_exit()), _options()
     home = ensure_dagster_home()
     from bc_pipeline.cli.webhooks_run import apply_inbox
 
     click.echo(f"Applying {options.webhook_dir}/inbox into {settings.duckdb_path} (Dagster instance: {home})",
                err=True)
+    _log_to_stderr("bc_pipeline.webhooks", "  %(message)s", logging.INFO if verbose else logging.WARNING)
     with stop_on_signals() as signals:
         try:
-            total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True))
+            total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True), verbose=verbose)
         except Interrupted as exc:  # the signal's own exit code (143 for SIGTERM)
             raise signals.interrupted() or exc from None
         stopped = signals.interrupted()
@@ -120,15 +127,22 @@ def apply() -> None:
 @webhooks.command()
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Bind address (keep 127.0.0.1 behind a proxy).")
-def serve(port: int, host: str) -> None:
-    """Receive callbacks: check the secret header, write each payload into the inbox, answer 200."""
+@click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS, show_default=True,
+              help="Requests handled at once; more wait in the listen backlog.")
+@click.option("--deadline", type=click.FloatRange(0.5, 300), default=DEADLINE_S, show_default=True,
+              help="Seconds a sender has for a whole request; slower ones are cut.")
+def serve(port: int, host: str, threads: int, deadline: float) -> None:
+    """Receive callbacks: check the secret header, write each payload into the inbox, answer 200.
+    One log line per request on stderr (status, size, client, reason; never the secret)."""
     from bc_pipeline.webhooks.receiver import WebhookReceiver
 
     options = _options()
     if options.secret is None:
         raise click.ClickException("set BC_WEBHOOK_SECRET (16+ characters): the receiver refuses to run without it")
+    _log_to_stderr("bc_pipeline.webhooks.receiver", "%(asctime)s %(message)s", logging.INFO)
     receiver = WebhookReceiver(options.webhook_dir, options.secret.get_secret_value(), host=host, port=port,
-                               secret_header=options.secret_header, max_bytes=options.max_bytes)
+                               secret_header=options.secret_header, max_bytes=options.max_bytes,
+                               threads=threads, deadline_s=deadline)
     click.echo(f"Receiving webhooks at {receiver.url} into {receiver.inbox_dir} "
                f"(header {options.secret_header}; Ctrl-C to stop)", err=True)
     try:
@@ -138,3 +152,16 @@ def serve(port: int, host: str) -> None:
     finally:
         receiver.server_close()
     click.echo(f"stopped: {receiver.accepted} accepted, rejected by status: {receiver.rejected or 'none'}", err=True)
+
+
+def _log_to_stderr(logger: str, fmt: str, level: int) -> None:
+    """Print a logger's lines on stderr (apply: quarantined files as they happen; serve: each request)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(fmt))
+    handler.set_name("bc-pipeline-cli")
+    target = logging.getLogger(logger)
+    for previous in [h for h in target.handlers if h.get_name() == handler.get_name()]:
+        target.removeHandler(previous)  # a second command in one process (tests) prints once, on its stderr
+    target.addHandler(handler)
+    target.setLevel(level)
+    target.propagate = False

@@ -21,8 +21,14 @@ def _value(metadata: dict, key: str, default: object = 0) -> object:
     return getattr(entry, "value", default) if entry is not None else default
 
 
+def _console(verbose: bool) -> dict:
+    """Dagster's console log: DEBUG with --verbose; else CRITICAL, as for `sync` (a failed step would print
+    its tracebacks; the CLI prints the one-line reason itself, the full log stays on the instance)."""
+    return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}}
+
+
 def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda line: None,
-                instance: dg.DagsterInstance | None = None) -> str:
+                instance: dg.DagsterInstance | None = None, verbose: bool = False) -> str:
     """Apply every waiting file; returns a one-line total. Raises ClickException when a run fails."""
     from bc_pipeline.definitions import defs
     from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, batch_run_config
@@ -38,7 +44,7 @@ def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda li
         if not names:
             break
         result = execute_in_location(
-            job, instance, run_config=batch_run_config(root, names),
+            job, instance, run_config={**batch_run_config(root, names), **_console(verbose)},
             tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), **process_tags()},
         )
         if not result.success and was_interrupted(result):

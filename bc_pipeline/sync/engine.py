@@ -231,6 +231,7 @@ class _Writer:
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:
         self.pending.pop(plan.stream, None)
         report.error = str(exc) or type(exc).__name__
+        report.failure = exc
         if self._locked is None:  # (a held file has nowhere to record it: the run's failure says it)
             try:
                 with self.connect() as conn:

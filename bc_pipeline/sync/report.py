@@ -26,6 +26,7 @@ class StreamReport:
     started: float = 0.0
     seconds: float = 0.0
     error: str | None = None
+    failure: BaseException | None = field(default=None, repr=False, compare=False)  # the exception behind `error`
     high_water_mark: datetime | None = None
     # where the time went, in seconds summed over the threads that spent it (fetch and parse run on several
     # concurrent threads, so they can exceed the stream's wall time `seconds`): HTTP, JSON decoding,

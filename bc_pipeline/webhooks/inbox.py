@@ -3,7 +3,12 @@
 The folder is the queue. A file stays in inbox/ until the data it names is committed, then moves to
 processed/<UTC date>/; a file that cannot be a webhook moves to quarantine/ with `<name>.reason` beside it.
 Nothing here ever deletes a payload: a move never overwrites (a clash gets a `-1`, `-2`... suffix) and
-crosses no file system (all folders sit under one root), so a crash leaves each file whole in one place.
+crosses no file system (all folders sit under one root). A move is `os.link` to the new name (atomic, and it
+fails rather than overwrite) then `os.unlink` of the old one, so a crash between the two leaves one file under
+two names: inbox/x.json and processed/<day>/x.json, the same inode (st_nlink 2). Before a run reads a file it
+calls `finish_interrupted_move`: an inbox file whose other link is in processed/ or quarantine/ was already
+dealt with, so its inbox name is removed and it is neither applied nor stored twice. A copy (a new inode) is a
+deliberate re-drop and is applied again.
 
 Listing is cheap on purpose (os.scandir and one stat per file, no reads): the Dagster sensor calls it on
 every tick. Names starting with "." and names ending in ".tmp" are writers' temp files and are skipped
@@ -12,6 +17,7 @@ every tick. Names starting with "." and names ending in ".tmp" are writers' temp
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,14 +97,38 @@ class Inbox:
         day = (at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d")
         return _move_no_clobber(self.path(name), self.processed / day)
 
+    def finish_interrupted_move(self, name: str) -> Path | None:
+        """If inbox/`name` is the leftover link of a move a crash interrupted, remove it and return where the
+        file is (processed/ or quarantine/); else None. Only looked for when the file has several links."""
+        src = self.path(name)
+        st = src.stat()
+        if st.st_nlink < 2:
+            return None
+        stem = glob.escape(name.partition(".")[0])
+        for other in [*self.processed.glob(f"*/{stem}*"), *self.quarantine_dir.glob(f"{stem}*")]:
+            try:
+                same = os.path.samestat(st, other.stat())
+            except FileNotFoundError:
+                continue
+            if same:
+                src.unlink()
+                if other.parent == self.quarantine_dir and not other.with_name(other.name + REASON_SUFFIX).exists():
+                    self._write_reason(other, "quarantined by a run interrupted before it wrote the reason; see its log")
+                return other
+        return None
+
     def quarantine(self, name: str, reason: str) -> Path:
         """Move `name` to quarantine/ and write `<final name>.reason` (one line) beside it."""
         moved = _move_no_clobber(self.path(name), self.quarantine_dir, reserve_suffix=REASON_SUFFIX)
-        line = " ".join(reason.split())[:1000] + "\n"
-        tmp = moved.with_name(f".{moved.name}{REASON_SUFFIX}.tmp")
-        tmp.write_text(line, encoding="utf-8")
-        os.replace(tmp, moved.with_name(moved.name + REASON_SUFFIX))
+        self._write_reason(moved, reason)
         return moved
+
+    @staticmethod
+    def _write_reason(quarantined: Path, reason: str) -> None:
+        line = " ".join(reason.split())[:1000] + "\n"
+        tmp = quarantined.with_name(f".{quarantined.name}{REASON_SUFFIX}.tmp")
+        tmp.write_text(line, encoding="utf-8")
+        os.replace(tmp, quarantined.with_name(quarantined.name + REASON_SUFFIX))
 
 
 def _move_no_clobber(src: Path, folder: Path, reserve_suffix: str = "") -> Path:
@@ -119,6 +149,6 @@ def _move_no_clobber(src: Path, folder: Path, reserve_suffix: str = "") -> Path:
                 continue
             os.rename(src, dst)
             return dst
-        os.unlink(src)
+        src.unlink(missing_ok=True)  # gone: another run finished this move (finish_interrupted_move)
         return dst
     raise RuntimeError(f"no free name for {src.name} in {folder}")

@@ -6,6 +6,10 @@ to tell a webhook from any other JSON (a file that fails goes to quarantine), wh
 kept, because BigCommerce may add fields without notice. The shape of `data` depends on the scope; the
 models here are the documented shapes (events/index.mdx, events/channels.mdx, docs/webhooks/callbacks/data).
 Ids may arrive as strings (`"order_id": "250"` on transaction events); they are coerced to int.
+
+Every field that reaches SQL or an API call is range-checked here, so a hostile or corrupt payload is refused
+at validation (and quarantined with the reason) rather than failing a run: ids are 1..2^63-1 (DuckDB's BIGINT,
+and what the API's `id:in` accepts), strings have a maximum length, timestamps a plausible range.
 """
 
 from __future__ import annotations
@@ -14,7 +18,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-RecordId = Annotated[int, Field(gt=0)]
+MAX_ID = 2**63 - 1  # BIGINT: an id past it could be neither stored nor asked for
+MAX_CREATED_AT = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant a TIMESTAMPTZ formats
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Text = Annotated[str, StringConstraints(max_length=200)]
 Scope = Annotated[str, StringConstraints(min_length=7, max_length=200, pattern=r"^store/[A-Za-z0-9_/{}*.-]+$")]
 
 
@@ -28,17 +36,17 @@ class WebhookPayload(_Lenient):
     """The envelope every callback has (webhooks.v3.yml: scope, store_id, data, hash, created_at, producer)."""
 
     scope: Scope
-    store_id: str | int
+    store_id: Text | Annotated[int, Field(ge=0, le=MAX_ID)]
     data: dict[str, Any]
     hash: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    created_at: int
-    producer: str | None = None
+    created_at: Annotated[int, Field(ge=0, le=MAX_CREATED_AT)]
+    producer: Text | None = None
 
 
 class IdData(_Lenient):
     """`{type, id}`: customers, orders, products, categories, brands, subscribers."""
 
-    type: str | None = None
+    type: Text | None = None
     id: RecordId
 
 
@@ -90,5 +98,5 @@ class OrderIdData(_Lenient):
 class CartConvertedData(_Lenient):
     """store/cart/converted: `id` is the cart's UUID, `orderId` the new order."""
 
-    id: str | None = None
+    id: Text | None = None
     orderId: RecordId  # noqa: N815 - BigCommerce's own field name
