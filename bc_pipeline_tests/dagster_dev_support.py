@@ -42,13 +42,13 @@ def dagster_dev(env: dict[str, str], log_path: Path) -> Iterator[int]:
              "-p", str(port)],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            wait_for(lambda: _up(port, proc), 180, "dagster dev to serve")
+            wait_for(lambda: webserver_up(port, proc), 180, "dagster dev to serve")
             yield port
         finally:
             stop_group(proc)
 
 
-def _up(port: int, proc: subprocess.Popen) -> bool:
+def webserver_up(port: int, proc: subprocess.Popen) -> bool:
     if proc.poll() is not None:
         raise AssertionError(f"dagster dev exited with {proc.returncode}")
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bc_pipeline.emulator import Emulator, EmulatorConfig
-from bc_pipeline_tests.test_reliability_concurrent_runs import REPO, _up, free_port, wait_for
+from bc_pipeline_tests.dagster_dev_support import REPO, free_port, wait_for, webserver_up
 
 
 def dev_env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -84,7 +84,7 @@ def test_a_signal_stops_dagster_dev_and_every_process_it_started(tmp_path: Path,
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         group: list[int] = []
         try:
-            wait_for(lambda: _up(port, proc), 240, "dagster dev to serve")
+            wait_for(lambda: webserver_up(port, proc), 240, "dagster dev to serve")
             children = [pid for pid, (parent, _, _) in _processes().items() if parent == proc.pid]
             assert len(children) == 1, children
             group = _group(children[0])  # dagster dev leads its own group: it, its webserver, daemon, servers
