@@ -83,7 +83,8 @@ def failure_reason(result) -> str:
 
 
 INTERRUPTED_CLASS = "DagsterExecutionInterruptedError"
-# "bc_pipeline.sync.runs.SyncFailed: orders: ..." -> "orders: ...": the class path says nothing to a user
-_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+[A-Za-z_]\w*(?:Error|Exception|Failed|Failure): ")
+# "bc_pipeline.sync.runs.SyncFailed: orders: ..." -> "orders: ...", "dagster...events.Failure: ..." -> "...":
+# the class path says nothing to a user
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_][\w]*\.)+\w*(?:Error|Exception|Failed|Failure): ")
 # an exception without a message is printed as its class path: keep the class name only
 _BARE_CLASS = re.compile(r"^(?:[A-Za-z_]\w*\.)+(?P<name>[A-Za-z_]\w*(?:Error|Exception|Failed|Failure|Interrupt))$")
