@@ -16,7 +16,8 @@ from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.mapping.compile import PARENTS
 from bc_pipeline.mapping.load import Mapping, load_mapping
-from bc_pipeline.mapping.rebuild import RebuildResult, rebuild_entity
+from bc_pipeline.mapping.rebuild import RebuildResult
+from bc_pipeline.mapping.refresh import refresh_entity
 
 # eager, minus "no upstream partition missing": the raw parents are time-partitioned and old partitions may
 # never be materialized one by one (the incremental sync only writes the latest), which would block forever.
@@ -76,7 +77,7 @@ def build_mapped_asset(mapping: Mapping, entity: str) -> dg.AssetsDefinition:
     )
     def _mapped(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.get_connection() as conn:
-            result = rebuild_entity(conn, mapping, entity)
+            result = refresh_entity(conn, mapping, entity)
         return dg.MaterializeResult(metadata=_metadata(mapping, result))
 
     return _mapped
