@@ -3,7 +3,7 @@
 `fetch_pages(client, stream, since=, until=, ids=, parent_batches=, params=)` yields `Page`s as they complete.
 
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
-/v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
+/v2/orders/count, asked only when the first page is full) says how many pages remain, and the date window is cut into that many time shards, at most
 one per worker the quota allows (shards.py). Equal time spans hold unequal record counts, so a keyset shard
 hands the later half of its range to an idle worker while at least two pages remain (at most `workers`
 splits). Each shard or split costs at most one partial page, so a listing takes at most
@@ -87,28 +87,26 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     planning = 0
     live_from: datetime | None = None  # the store's clock at the start, when the window reaches it
     if stream.dated and until is None:
-        until = client.store_time() - timedelta(seconds=1)  # changes from now on land after `until`
+        until = client.store_time_reached() - timedelta(seconds=1)  # changes from now on land after `until`
         planning += 1
     elif stream.dated and until is not None and until >= datetime.now(UTC) - CLOCK_SLACK:
-        live_from = client.store_time() - timedelta(seconds=1)
+        live_from = client.store_time_reached() - timedelta(seconds=1)
         planning += 1
         if until < live_from:
             live_from = None
     whole = Shard(since if stream.dated else None, until if stream.dated else None)
     total: int | None = None
-    if stream.paging == "keyset_v2":  # v2 lists carry no total: ask /v2/orders/count for the window
-        if counted is not None and not base.keys() - _COUNT_NEUTRAL:
-            total = counted  # the caller counted exactly this window with no other filter
-        else:
-            total = _v2_count(client, stream, whole, base)
-            planning += 1
-        if total == 0:
-            return
+    if stream.paging == "keyset_v2" and counted is not None and not base.keys() - _COUNT_NEUTRAL:
+        total = counted  # the caller counted exactly this window with no other filter
     # The first page of the whole window; keep reading it when one shard is enough.
     probe = page_shard(client, stream, whole, base)
     first = next(probe, None)
     if first is None:
         return
+    if stream.paging == "keyset_v2" and total is None and not first.last:
+        # v2 lists carry no total: a window past one page asks /v2/orders/count (a smaller one needs none)
+        total = _v2_count(client, stream, whole, base)
+        planning += 1
     first.requests += planning
     yield first
     total = total if total is not None else (first.total or 0)
