@@ -65,7 +65,9 @@ def scenario_lines(results: dict[str, Any]) -> list[str]:
             "Each on its own store (bench/scenarios.py): the floor on the minimum pages, bc_pipeline's full "
             "`bc-pipeline sync`, then the floor replaying exactly the requests that sync made (its own request "
             "list, all at once); each starts in a fresh quota window. Ratios are wall / floor and API phase "
-            "(first to last request) / floor.",
+            "(first to last request) / floor. Measured: " + "; ".join(
+                f"{sc.get('title', sc['scenario'])} at {sc.get('measured_utc', '?')}, commit {sc.get('commit', '?')}"
+                for sc in results.get("scenarios", [])) + ".",
             "", "| scenario | floor, minimum pages (pages) | floor, the sync's requests (requests) "
             "| bc_pipeline wall | API phase | x floor (wall / API) | x replay floor (wall / API) "
             "| requests (min) | requests per 30 s window | median latency | CPU s / 1k records | peak RSS MB |",

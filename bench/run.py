@@ -282,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     names = [] if args.scenarios.strip() == "none" else [n.strip() for n in args.scenarios.split(",") if n.strip()]
     if names:
         kept_scenarios = [s for s in results["scenarios"] if s["scenario"] not in names]
-        results["scenarios"] = kept_scenarios + scenarios.run_all(names, args.seed, args.sync_time_limit, log)
+        measured = scenarios.run_all(names, args.seed, args.sync_time_limit, log)
+        # the per-request timelines stay out of latest.json (`python -m bench.scenarios --out FILE` keeps them)
+        results["scenarios"] = kept_scenarios + [{k: v for k, v in s.items() if k != "timeline"} for s in measured]
         json_path, md_path = report.write_results(results, args.out)
         log(f"wrote {json_path} and {md_path}")
     return 0

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import pipeline_step, sizes
+from bench.machine import machine_info
 from bench.store_process import REPO, Constraints, StoreProcess
 
 START_DATE = "2020-12-31"
@@ -111,7 +112,9 @@ def run_scenario(scenario: Scenario, seed: int, workdir: Path, limit_s: float, l
             view[f"api_span_ratio_to_{name}"] = round(view["api_span_s"] / measured["wall_s"], 2)
     log(f"[bc_pipeline] {sync.status} in {sync.wall_s:.1f}s (API span {view['api_span_s']}s), "
         f"{served['requests']} requests; floor {floor.get('wall_s')}s")
-    return {"scenario": scenario.name, "title": scenario.title, "orders": scenario.orders, "constraints": asdict(c), "seed": seed,
+    machine = machine_info(REPO)
+    return {"scenario": scenario.name, "title": scenario.title, "measured_utc": machine["date_utc"],
+            "commit": machine["commit"], "orders": scenario.orders, "constraints": asdict(c), "seed": seed,
             "shape": asdict(shape), "truth": truth, "min_requests_total": sum(mins.values()),
             "floor": floor, "replay_floor": replayed, "bc_pipeline": view,
             "timeline": [entry[:4] for entry in timeline]}
