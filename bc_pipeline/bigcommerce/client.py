@@ -126,17 +126,11 @@ class BigCommerceClient:
         self._session.close()
 
     def store_time(self) -> datetime:
-        """The store's clock (UTC), from GET /v2/time."""
+        """The store's clock (UTC), from GET /v2/time; the reading is kept in `clock`, shared with siblings."""
         body = self.get_json("/v2/time")
         reading = from_unix(int(body["time"]))
         self.clock.remember(reading, time.monotonic())
         return reading
-
-    def store_time_reached(self) -> datetime:
-        """A time the store's clock has certainly reached: derived from a recent reading by this client or a
-        sibling when there is one (no request, see store_clock.py), else asked."""
-        known = self.clock.lower_bound()
-        return known if known is not None else self.store_time()
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any | None:
         """GET a path and return its parsed JSON (None for 204 or an empty body)."""
