@@ -3,7 +3,10 @@
 The raw rows are made in DuckDB with SQL (every contract column of bigcommerce.orders; the usual ones filled,
 billing_address as JSON with form fields, statuses 0..14 with custom labels, 1% deleted), then
 `rebuild_entity` runs three times: with the shipped default mapping, with one that reads JSON paths, a form
-field by name, casts and custom labels, and with that one plus `keep_unmapped`. Not a timed test; it prints the figures.
+field by name, casts and custom labels, and with that one plus `keep_unmapped`. Then `refresh_entity` (the
+incremental refresh the mapped assets run) with the default mapping: the first run builds in full, then with
+nothing written since, and after 1% of the orders were written again (and 0.1% marked deleted). Not a timed
+test; it prints the figures.
 
     python bench/mapping_bench.py [--orders 1000000] [--db /tmp/mapping_bench.duckdb]
 """
@@ -19,6 +22,7 @@ import duckdb
 
 from bc_pipeline.mapping.load import load_mapping, parse_mapping
 from bc_pipeline.mapping.rebuild import rebuild_entity
+from bc_pipeline.mapping.refresh import refresh_entity
 from bc_pipeline.mapping.sql_text import ident
 from bc_pipeline.warehouse.schema import TABLES
 
@@ -75,6 +79,26 @@ def make_orders(conn: duckdb.DuckDBPyConnection, n: int) -> float:
     return time.perf_counter() - started
 
 
+def incremental(conn: duckdb.DuckDBPyConnection) -> None:
+    """The incremental refresh: a full first build, then no change, then 1% written and 0.1% deleted."""
+    mapping = load_mapping()
+    steps = (
+        ("first refresh (full build)", None),
+        ("refresh with nothing written since", None),
+        ("refresh after 1% written again and 0.1% marked deleted",
+         "UPDATE bigcommerce.orders SET _synced_at = now() + INTERVAL 1 SECOND, "
+         "_deleted_at = CASE WHEN id % 1000 = 7 THEN now() ELSE _deleted_at END WHERE id % 100 = 7"),
+    )
+    for label, change in steps:
+        if change:
+            conn.execute(change)
+        started = time.perf_counter()
+        result = refresh_entity(conn, mapping, "orders")
+        took = time.perf_counter() - started
+        print(f"{label}: {result.refreshed}, {result.changed_ids or 0:,} ids re-mapped, "
+              f"{result.row_count:,} rows in {took:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
@@ -100,6 +124,7 @@ def main() -> None:
         result = rebuild_entity(conn, mapping, "orders")
         took = time.perf_counter() - started
         print(f"{label}: mapped.orders rebuilt, {result.row_count:,} rows in {took:.2f} s")
+    incremental(conn)
     conn.close()
     if args.db is None:  # a temporary file: remove it (a 1M-order database is several hundred MB)
         for leftover in (db, db.with_name(db.name + ".wal")):

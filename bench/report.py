@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import compare, sizes, sync_progress
+from bench.report_floor import floor_lines, scenario_lines
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
@@ -78,6 +79,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {_s(full_u.get('peak_rss_mb'))} | {_s(inc.get('requests'))}, {_s(inc.get('wall_s'))} s |"
         )
     lines += _bc_footnotes(results["sizes"])
+    lines += floor_lines(results) + scenario_lines(results)
     lines += [
         "",
         "## Peers on the same stores",

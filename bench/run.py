@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from bench import compare, pipeline_step, report, sizes, sync_progress
+from bench import compare, pipeline_step, report, scenarios, sizes, sync_progress
 from bench.machine import machine_info
 from bench.peers import airbyte_source, singer_tap
 from bench.peers.common import KINDS, PeerRun, run_invocations
@@ -33,6 +33,9 @@ from bench.store_process import REPO, Constraints, StoreProcess
 START_DATE = "2020-12-31"  # before the emulator's first generated date, so every record is in range
 UNCONSTRAINED = Constraints("unconstrained", (0.0, 0.0), quota=0, window_ms=30_000)  # quota 0 = unlimited
 CONSTRAINED = Constraints("constrained", (150.0, 400.0), quota=450, window_ms=30_000)
+# The Standard plan's quota (150 requests / 30 s), opt-in with --modes (a 1M store needs over 20 minutes).
+STANDARD = Constraints("standard", (150.0, 400.0), quota=150, window_ms=30_000)
+MODES = (UNCONSTRAINED, CONSTRAINED, STANDARD)
 PEER_MODULES: dict[str, ModuleType] = {"singer": singer_tap, "airbyte": airbyte_source}
 
 
@@ -68,6 +71,7 @@ def _sync_view(run: pipeline_step.SyncRun, served: dict, bound_s: float | None, 
     landed = sum(run.rows.values())
     view = {
         "status": run.status, "wall_s": round(run.wall_s, 2), "cpu_s": round(run.cpu_s, 2),
+        "cpu_s_per_1k_records": round(1000 * run.cpu_s / landed, 3) if landed else None,
         "peak_rss_mb": round(run.peak_rss_mb, 1), "requests": served["requests"],
         "requests_by_endpoint": served["by_endpoint"], "by_status": served["by_status"],
         "rows": run.rows, "records_landed": landed,
@@ -117,8 +121,7 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
     entry["seed"] = args.seed
     peer_raw: dict[str, dict[str, PeerRun]] = {}
     wanted = {m.strip() for m in args.modes.split(",")}
-    modes = [c for c in (UNCONSTRAINED, CONSTRAINED) if c.name in wanted
-             and not (args.skip_constrained and c is CONSTRAINED)]
+    modes = [c for c in MODES if c.name in wanted and not (args.skip_constrained and c is not UNCONSTRAINED)]
     with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
         for constraints in modes:
             mode, workdir = constraints.name, Path(tmp) / constraints.name
@@ -131,6 +134,9 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     entry["min_requests"], entry["min_requests_total"] = mins, sum(mins.values())
                     entry["quota_bound_s"] = round(sizes.quota_bound_s(sum(mins.values())), 2)
                     log(f"   truth: {entry['truth']}")
+                entry.setdefault("floor", {})[mode] = scenarios.run_floor(store, entry["truth"])
+                log(f"[floor] {mode}: {entry['floor'][mode]}")
+                scenarios.fresh_window(store)
                 bc = bc_pipeline_runs(store, workdir, entry["quota_bound_s"], entry["min_requests_total"],
                                       args.sync_time_limit, noop=constraints is modes[0])
                 entry["bc_pipeline"][mode] = bc
@@ -191,7 +197,8 @@ def reanalyse(results: dict) -> dict:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="Benchmark bc_pipeline and the peer connectors on emulator stores.")
-    p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated order counts, e.g. 10k or 10k,100k")
+    p.add_argument("--sizes", default="10k,100k,1m",
+                   help="comma-separated order counts, e.g. 10k or 10k,100k ('none': only the scenarios)")
     p.add_argument("--peers", default="singer,airbyte", help="comma-separated, or 'none'")
     p.add_argument("--peer-time-limit", type=float, default=120.0,
                    help="seconds per peer per mode (split evenly over its processes); cut runs are projected")
@@ -203,7 +210,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sync-time-limit", type=float, default=3600.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
     p.add_argument("--modes", default="unconstrained,constrained",
-                   help="which stores to measure; with --merge the other mode of a size measured before is kept")
+                   help="which stores to measure (unconstrained, constrained = Pro quota, standard = Standard "
+                        "quota); with --merge the other modes of a size measured before are kept")
+    p.add_argument("--scenarios", default=",".join(scenarios.SCENARIOS),
+                   help="named scenarios run after the sizes (bench/scenarios.py), or 'none'")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     p.add_argument("--rerender", action="store_true",
@@ -219,12 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         results = reanalyse(json.loads((args.out / "latest.json").read_text()))
         log("wrote " + " and ".join(str(p) for p in report.write_results(results, args.out)))
         return 0
-    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    labels = [] if args.sizes.strip() == "none" else [s.strip() for s in args.sizes.split(",") if s.strip()]
     for label in labels:
         sizes.parse_size(label)  # fail fast on a bad size
     labels.sort(key=sizes.parse_size)
     ref_label = None if args.reference_size.strip().lower() == "none" else args.reference_size.strip()
-    if ref_label and args.peers.strip() != "none":
+    if ref_label and args.peers.strip() != "none" and labels:
         if sizes.parse_size(ref_label) < sizes.parse_size(labels[0]):
             labels.insert(0, ref_label)
         else:
@@ -237,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": machine_info(REPO),
         "command": "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv),
-        "settings": {"start_date": START_DATE, "constrained": asdict(CONSTRAINED),
+        "settings": {"start_date": START_DATE, "constrained": asdict(CONSTRAINED), "standard": asdict(STANDARD),
                      "unconstrained": asdict(UNCONSTRAINED), "peer_time_limit_s": args.peer_time_limit,
                      "reference_size": args.reference_size, "peer_full_limit_s": args.peer_full_limit},
         "sizes": [],
@@ -245,8 +255,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     kept: list[dict] = []
     previous = args.out / "latest.json"
+    results["scenarios"] = []
     if args.merge and previous.exists():
         kept = json.loads(previous.read_text()).get("sizes", [])
+        results["scenarios"] = json.loads(previous.read_text()).get("scenarios", [])
         if ref_label and any(s["size"] == ref_label and s.get("reference") for s in kept) and ref_label in labels:
             labels.remove(ref_label)  # reuse the reference measured by an earlier run
         previous_by_size = {s["size"]: s for s in kept}
@@ -265,6 +277,14 @@ def main(argv: list[str] | None = None) -> int:
         done = [entry]
         results["sizes"] = sorted(_without(results["sizes"], label) + done,
                                   key=lambda s: sizes.parse_size(s["size"]))
+        json_path, md_path = report.write_results(results, args.out)
+        log(f"wrote {json_path} and {md_path}")
+    names = [] if args.scenarios.strip() == "none" else [n.strip() for n in args.scenarios.split(",") if n.strip()]
+    if names:
+        kept_scenarios = [s for s in results["scenarios"] if s["scenario"] not in names]
+        measured = scenarios.run_all(names, args.seed, args.sync_time_limit, log)
+        # the per-request timelines stay out of latest.json (`python -m bench.scenarios --out FILE` keeps them)
+        results["scenarios"] = kept_scenarios + [{k: v for k, v in s.items() if k != "timeline"} for s in measured]
         json_path, md_path = report.write_results(results, args.out)
         log(f"wrote {json_path} and {md_path}")
     return 0

@@ -5,6 +5,8 @@ is that elsewhere. It prints `{"event": "ready", ...}` once listening, then answ
 
   {"cmd": "truth"}                   record counts of the store's ground truth (what a full sync must land)
   {"cmd": "log"}                     summary of the request log since the last clear (count, per endpoint, per status)
+  {"cmd": "timeline"}                every request since the last clear: [seconds since the first, latency ms,
+                                     status, endpoint, path, query], in arrival order (where round trips serialize)
   {"cmd": "clear"}                   empty the request log
   {"cmd": "mutate", "share": 0.01}   update that share of customers, orders and products (bumps date_modified)
   {"cmd": "stop"}                    shut down (end of stdin does the same)
@@ -58,6 +60,13 @@ def log_summary(emu: Emulator) -> dict[str, Any]:
     span = (max(e.ts for e in entries) - min(e.ts for e in entries)) if entries else 0.0
     return {"requests": len(entries), "by_endpoint": dict(by_endpoint.most_common()),
             "by_status": dict(by_status), "not_found": dict(not_found), "span_s": span}
+
+
+def timeline(emu: Emulator) -> dict[str, Any]:
+    entries = sorted(emu.request_log, key=lambda e: e.ts)
+    first = entries[0].ts if entries else 0.0
+    return {"requests": [[round(e.ts - first, 3), round(e.latency_ms, 1), e.status,
+                          endpoint_of(e.path, emu.store_hash), e.path, e.query] for e in entries]}
 
 
 def mutate(emu: Emulator, share: float, seed: int) -> dict[str, int]:
@@ -119,6 +128,8 @@ def handle(emu: Emulator, cmd: dict[str, Any], seed: int) -> dict[str, Any]:
         return truth(emu)
     if name == "log":
         return log_summary(emu)
+    if name == "timeline":
+        return timeline(emu)
     if name == "clear":
         emu.clear_request_log()
         return {"ok": True}

@@ -23,7 +23,8 @@ from bc_pipeline.bigcommerce.shards import batches
 from bc_pipeline.bigcommerce.streams import STREAMS
 
 CUSTOMER_BATCH = 50  # customers per customer_id:in request
-ORDER_BATCH = 25  # truncated orders completed together (their /products requests run concurrently)
+ORDER_BATCH = 8  # truncated orders completed together (one /products request each, all at once): a small
+# batch starts their completion while the listing still runs (the request count is the same whatever the batch)
 BATCH = {"customers": CUSTOMER_BATCH, "orders": ORDER_BATCH}
 
 

@@ -3,8 +3,8 @@
 `fetch_pages(client, stream, since=, until=, ids=, parent_batches=, params=)` yields `Page`s as they complete.
 
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
-/v2/orders/count) says how many pages remain, and the date window is cut into that many time shards, at most
-one per worker the quota allows (shards.py). Equal time spans hold unequal record counts, so a keyset shard
+/v2/orders/count, asked only when the first page is full) says how many pages remain, and the date window
+is cut into that many time shards, at most one per worker the quota allows (shards.py). Equal time spans hold unequal record counts, so a keyset shard
 hands the later half of its range to an idle worker while at least two pages remain (at most `workers`
 splits). Each shard or split costs at most one partial page, so a listing takes at most
 ceil(n/250) + 2 x workers + 3 requests (store clock, count, catch-up slice). Shards are disjoint on whole seconds and `until` is fixed (one
@@ -87,28 +87,28 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     planning = 0
     live_from: datetime | None = None  # the store's clock at the start, when the window reaches it
     if stream.dated and until is None:
-        until = client.store_time() - timedelta(seconds=1)  # changes from now on land after `until`
-        planning += 1
+        store_now, asked = _store_clock(client)
+        until = store_now - timedelta(seconds=1)  # changes from now on land after `until`
+        planning += asked
     elif stream.dated and until is not None and until >= datetime.now(UTC) - CLOCK_SLACK:
-        live_from = client.store_time() - timedelta(seconds=1)
-        planning += 1
+        store_now, asked = _store_clock(client)
+        live_from = store_now - timedelta(seconds=1)
+        planning += asked
         if until < live_from:
             live_from = None
     whole = Shard(since if stream.dated else None, until if stream.dated else None)
     total: int | None = None
-    if stream.paging == "keyset_v2":  # v2 lists carry no total: ask /v2/orders/count for the window
-        if counted is not None and not base.keys() - _COUNT_NEUTRAL:
-            total = counted  # the caller counted exactly this window with no other filter
-        else:
-            total = _v2_count(client, stream, whole, base)
-            planning += 1
-        if total == 0:
-            return
+    if stream.paging == "keyset_v2" and counted is not None and not base.keys() - _COUNT_NEUTRAL:
+        total = counted  # the caller counted exactly this window with no other filter
     # The first page of the whole window; keep reading it when one shard is enough.
     probe = page_shard(client, stream, whole, base)
     first = next(probe, None)
     if first is None:
         return
+    if stream.paging == "keyset_v2" and total is None and not first.last:
+        # v2 lists carry no total: a window past one page asks /v2/orders/count (a smaller one needs none)
+        total = _v2_count(client, stream, whole, base)
+        planning += 1
     first.requests += planning
     yield first
     total = total if total is not None else (first.total or 0)
@@ -132,6 +132,13 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
         # may have moved from a shard not yet past it to one already past it. It now sits in
         # [live_from, until]; read that slice once more (one shard, so nothing can move across it).
         yield from page_shard(client, stream, Shard(max(live_from, since) if since else live_from, until), base)
+
+
+def _store_clock(client: Any) -> tuple[datetime, int]:
+    """A time the store's clock has reached, and the requests it took: none when a recent reading by this
+    client or a sibling gives a lower bound (store_clock.py), else GET /v2/time."""
+    known = client.clock.lower_bound()
+    return (known, 0) if known is not None else (client.store_time(), 1)
 
 
 def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: int,

@@ -18,7 +18,8 @@ from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.mapping.compile import PARENTS
 from bc_pipeline.mapping.load import Mapping, load_mapping
-from bc_pipeline.mapping.rebuild import RebuildResult, rebuild_entity
+from bc_pipeline.mapping.rebuild import RebuildResult
+from bc_pipeline.mapping.refresh import refresh_entity
 
 # A raw parent's store partition updated: rebuild that partition (when the automation sensor is on).
 MAPPED_AUTOMATION = dg.AutomationCondition.eager()
@@ -54,6 +55,8 @@ def _metadata(mapping: Mapping, result: RebuildResult) -> dict[str, object]:
         "mapping_file": dg.MetadataValue.path(str(mapping.path)),
         "mapping_version": mapping.code_version(result.entity),
         "sql": dg.MetadataValue.md(f"```sql\n{result.sql}\n```"),
+        "refreshed": result.refreshed,
+        **({"ids_remapped": result.changed_ids} if result.changed_ids is not None else {}),
     }
 
 
@@ -67,7 +70,8 @@ def mapped_spec(mapping: Mapping, entity: str) -> dg.AssetSpec:
         automation_condition=MAPPED_AUTOMATION,
         skippable=True,
         description=f"bigcommerce.{entity} mapped by {mapping.path.name}: one row per {entity} row not deleted, "
-        "with the columns the mapping file names. Rebuilt in full on each run.",
+        "with the columns the mapping file names. Refreshed incrementally (the rows written since the last "
+        "refresh; in full after a mapping change).",
         metadata={
             "dagster/table_name": f"mapped.{entity}",
             "mapping_file": dg.MetadataValue.path(str(mapping.path)),
@@ -91,7 +95,7 @@ def build_mapped_assets(mapping: Mapping) -> list[dg.AssetsDefinition]:
             for entity in mapping.entities:
                 if mapped_key(entity) not in context.selected_asset_keys:
                     continue
-                result = rebuild_entity(conn, mapping, entity)
+                result = refresh_entity(conn, mapping, entity)
                 yield dg.MaterializeResult(
                     asset_key=mapped_key(entity), metadata=_metadata(mapping, result),
                     check_results=mapping_check_results(context, conn, mapping, entity),

@@ -39,9 +39,11 @@ def live_rows(entity: str, raw: dict[str, dict[str, str]], alias: str = "r") -> 
 
 
 def select_sql(
-    mapping: Mapping, entity: str, raw: dict[str, dict[str, str]], attribute_ids: dict[str, int] | None = None
+    mapping: Mapping, entity: str, raw: dict[str, dict[str, str]], attribute_ids: dict[str, int] | None = None,
+    only: str | None = None,
 ) -> str:
-    """The SELECT that produces mapped.<entity> from bigcommerce.<entity>."""
+    """The SELECT that produces mapped.<entity> from bigcommerce.<entity>; `only` (SQL over alias r)
+    narrows it to some raw rows (the incremental refresh's changed ids)."""
     spec = mapping.file.entities[entity]
     columns = raw[entity]
     items = [
@@ -57,7 +59,7 @@ def select_sql(
         items.append(f"{_unmapped(spec, columns, used)} AS {ident(spec.keep_unmapped)}")
     return (
         "SELECT " + ",\n       ".join(items) + f"\nFROM {RAW_SCHEMA}.{ident(entity)} r\n"
-        f"WHERE {live_rows(entity, raw)}\nORDER BY r.id"
+        f"WHERE {live_rows(entity, raw)}{f' AND ({only})' if only else ''}\nORDER BY r.id"
     )
 
 

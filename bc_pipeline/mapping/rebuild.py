@@ -3,6 +3,7 @@ in one transaction, so readers see the old table or the new one, never half of e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -24,6 +25,8 @@ class RebuildResult:
     row_count: int
     sql: str
     columns: list[tuple[str, str]]  # (name, duckdb type) of the mapped table
+    refreshed: str = "full"  # or "incremental" (refresh.py)
+    changed_ids: int | None = None  # ids re-mapped by an incremental refresh
 
 
 def database_columns(conn: duckdb.DuckDBPyConnection, schema: str = RAW_SCHEMA) -> dict[str, dict[str, str]]:
@@ -53,22 +56,42 @@ def attribute_ids(conn: duckdb.DuckDBPyConnection, raw: dict[str, dict[str, str]
 
 def rebuild_entity(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: str) -> RebuildResult:
     """Rebuild mapped.<entity> from the raw table, in one transaction; returns its row count and SQL."""
+    raw = raw_columns_of(conn, entity)
+    sql = rebuild_sql(mapping, entity, raw, attribute_ids(conn, raw))
+    in_transaction(conn, lambda: write_full(conn, mapping, entity, sql))
+    return result_of(conn, entity, sql)
+
+
+def raw_columns_of(conn: duckdb.DuckDBPyConnection, entity: str) -> dict[str, dict[str, str]]:
+    """The raw schema's columns, refusing an entity whose raw table is not there yet."""
     raw = database_columns(conn)
     if entity not in raw:
         raise LookupError(f"{RAW_SCHEMA}.{entity} does not exist in this DuckDB file; sync it first")
-    sql = rebuild_sql(mapping, entity, raw, attribute_ids(conn, raw))
+    return raw
+
+
+def in_transaction(conn: duckdb.DuckDBPyConnection, work: Callable[[], None]) -> None:
+    """Run `work` in one transaction (warehouse/transaction.py: a failed COMMIT keeps its own reason)."""
     with transaction(conn):
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {MAPPED_SCHEMA}")
-        conn.execute(sql)
+        work()
+
+
+def write_full(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: str, sql: str) -> None:
+    """The statements of a full rebuild (the caller holds the transaction)."""
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {MAPPED_SCHEMA}")
+    conn.execute(sql)
+    conn.execute(
+        f"COMMENT ON TABLE {MAPPED_SCHEMA}.{ident(entity)} IS "
+        + literal(f"{RAW_SCHEMA}.{entity} mapped by {mapping.path.name} ({mapping.code_version(entity)})")
+    )
+    for target, column in mapping.file.entities[entity].columns.items():
         conn.execute(
-            f"COMMENT ON TABLE {MAPPED_SCHEMA}.{ident(entity)} IS "
-            + literal(f"{RAW_SCHEMA}.{entity} mapped by {mapping.path.name} ({mapping.code_version(entity)})")
+            f"COMMENT ON COLUMN {MAPPED_SCHEMA}.{ident(entity)}.{ident(target)} IS "
+            + literal(f"from {column.source}")
         )
-        for target, column in mapping.file.entities[entity].columns.items():
-            conn.execute(
-                f"COMMENT ON COLUMN {MAPPED_SCHEMA}.{ident(entity)}.{ident(target)} IS "
-                + literal(f"from {column.source}")
-            )
+
+
+def result_of(conn: duckdb.DuckDBPyConnection, entity: str, sql: str) -> RebuildResult:
     count = conn.execute(f"SELECT count(*) FROM {MAPPED_SCHEMA}.{ident(entity)}").fetchone()
     columns = database_columns(conn, MAPPED_SCHEMA)[entity]
     return RebuildResult(
