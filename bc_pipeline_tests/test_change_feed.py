@@ -12,24 +12,27 @@ import pytest
 from click.testing import CliRunner
 
 from bc_pipeline.cli import main
+from bc_pipeline.config import store_label
 from bc_pipeline.defs.change_feed_assets import change_feed_assets
 from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.new_rows import publish_new_rows
-from bc_pipeline_tests.sync_harness import RAW_ASSETS, resources_for
+from bc_pipeline_tests.sync_harness import RAW_ASSETS, resources_for, store_instance, window_run_config
 
 FEED_ASSETS = list(change_feed_assets().assets)
 LOGGED = {"customers", "subscribers", "orders"}  # what the test mutates: top-level tables
 
 
 def sync(emu, db, instance, *, reconcile: bool = False) -> dg.ExecuteInProcessResult:
-    from bc_pipeline.defs.partitions import monthly_modified
+    store = store_label(emu.store_hash)
+    instance = store_instance(emu, instance)
     result = dg.materialize(RAW_ASSETS + FEED_ASSETS, resources=resources_for(emu, db), instance=instance,
-                            partition_key=monthly_modified.get_last_partition_key(),
+                            partition_key=store, run_config=window_run_config(),
                             selection=[k for a in RAW_ASSETS + FEED_ASSETS for k in a.keys])
     if reconcile:  # hard deletes (customers, subscribers) are seen by the id-only reconciliation
-        dg.materialize([deletes_reconciled], resources=resources_for(emu, db), instance=instance)
+        dg.materialize([deletes_reconciled], resources=resources_for(emu, db), instance=instance,
+                       partition_key=store)
     return result
 
 

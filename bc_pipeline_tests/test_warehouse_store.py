@@ -16,6 +16,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from bc_pipeline.config import store_label
 from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.store import WrongStoreError
@@ -27,6 +28,7 @@ from bc_pipeline_tests.sync_harness import (
     resources_for,
     run_sync,
     store_env,
+    store_instance,
     stored_store,
     warehouse_for,
 )
@@ -62,7 +64,8 @@ def test_runs_of_another_store_fail_before_writing(two_stores, tmp_path):
     assert not result.success
     for message in failure_messages(result):
         assert f"holds store {first.store_hash} at {first.api_url}, not store {other.store_hash}" in message
-    reconciled = dg.materialize([deletes_reconciled], resources=resources_for(other, db), raise_on_error=False)
+    reconciled = dg.materialize([deletes_reconciled], resources=resources_for(other, db), raise_on_error=False,
+                                instance=store_instance(other), partition_key=store_label(other.store_hash))
     assert not reconciled.success and "--reset-store" in " ".join(failure_messages(reconciled))
     with pytest.raises(WrongStoreError), warehouse_for(other, db).get_connection():
         pass  # what webhook runs and mapped assets open
