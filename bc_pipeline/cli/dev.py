@@ -2,8 +2,9 @@
 emulator store started here when no credentials are set, so the UI works on a fresh machine too.
 
 `dagster dev` runs as a child in its own process group (it starts a webserver, a daemon and code servers of
-its own). SIGINT and SIGTERM sent to `bc-pipeline dev` are forwarded to that whole group, as a terminal's
-Ctrl-C would be, and it is waited for (killed after GRACE_S); whatever is left of the group once it has
+its own). SIGINT and SIGTERM sent to `bc-pipeline dev` reach that whole group as SIGINT, the terminal's
+Ctrl-C (which `dagster dev` shuts down on promptly; on SIGTERM its webserver lingered until killed), and it is
+waited for (killed after GRACE_S); whatever is left of the group once it has
 exited is killed, so stopping `bc-pipeline dev` never leaves a Dagster process behind. The command exits
 with Dagster's status (128 + the signal's number when a signal stopped it).
 """
@@ -22,7 +23,7 @@ import click
 from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
 
 WORKSPACE = "workspace.yaml"
-GRACE_S = 30.0  # how long `dagster dev` gets to stop its webserver, daemon and code servers
+GRACE_S = 10.0  # how long `dagster dev` gets to stop its webserver, daemon and code servers
 
 
 @click.command()
@@ -49,14 +50,14 @@ def dev(port: int) -> None:
 
 
 def run_forwarding_signals(command: list[str]) -> tuple[int, int | None]:
-    """Run `command` in a process group of its own until it exits; forward SIGINT/SIGTERM to the group.
+    """Run `command` in a process group of its own until it exits; SIGINT/SIGTERM reach the group as SIGINT.
     Returns (its exit status, the first signal forwarded or None)."""
     proc = subprocess.Popen(command, start_new_session=True)
     received: list[int] = []
 
     def forward(signo: int, frame: object) -> None:
         received.append(signo)
-        _signal_group(proc.pid, signo)
+        _signal_group(proc.pid, signal.SIGINT)
 
     saved = {signo: signal.signal(signo, forward) for signo in (signal.SIGINT, signal.SIGTERM)}
     try:
