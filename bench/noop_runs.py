@@ -92,23 +92,27 @@ def table(cli: list[float], cli_runs: list[tuple[float, float]], scheduled: list
     ])
 
 
+def measure(orders: int = 2000, repeat: int = 3) -> str:
+    """The side-by-side table of no-op CLI syncs and schedule-launched no-op runs on a store of `orders`."""
+    config = EmulatorConfig(seed=42, customers=orders // 4, orders=orders, products=orders // 10, quota=None)
+    with Emulator(config) as emu, tempfile.TemporaryDirectory(prefix="noop-runs-") as tmp:
+        workdir = Path(tmp)
+        env = store_env(emu, workdir, BC_SYNC_CRON="* * * * *")
+        first = cli_sync(env, workdir, "--full")
+        print(f"first full sync: {first:.1f} s", file=sys.stderr)
+        cli = [cli_sync(env, workdir) for _ in range(repeat)]
+        cli_runs = run_seconds(env, {"bc/trigger": "cli"})[1:]  # the first is the full sync
+        scheduled = scheduled_runs(env, workdir, repeat)
+    return table(cli, cli_runs, scheduled, f"an emulator store of {orders:,} orders")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--orders", type=int, default=2000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--write", action="store_true", help=f"also write {RESULTS}")
     args = p.parse_args()
-    config = EmulatorConfig(seed=42, customers=args.orders // 4, orders=args.orders, products=args.orders // 10,
-                            quota=None)
-    with Emulator(config) as emu, tempfile.TemporaryDirectory(prefix="noop-runs-") as tmp:
-        workdir = Path(tmp)
-        env = store_env(emu, workdir, BC_SYNC_CRON="* * * * *")
-        first = cli_sync(env, workdir, "--full")
-        print(f"first full sync: {first:.1f} s", file=sys.stderr)
-        cli = [cli_sync(env, workdir) for _ in range(args.repeat)]
-        cli_runs = run_seconds(env, {"bc/trigger": "cli"})[1:]  # the first is the full sync
-        scheduled = scheduled_runs(env, workdir, args.repeat)
-    text = table(cli, cli_runs, scheduled, f"an emulator store of {args.orders:,} orders")
+    text = measure(args.orders, args.repeat)
     print(text)
     if args.write:
         RESULTS.write_text(text + "\n")

@@ -214,6 +214,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "quota); with --merge the other modes of a size measured before are kept")
     p.add_argument("--scenarios", default=",".join(scenarios.SCENARIOS),
                    help="named scenarios run after the sizes (bench/scenarios.py), or 'none'")
+    p.add_argument("--noop-runs", action=argparse.BooleanOptionalAction, default=True,
+                   help="end with the no-op runs side by side: `bc-pipeline sync` against the schedule under "
+                        "dagster dev (bench/noop_runs.py, written to results/noop_runs.md)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     p.add_argument("--rerender", action="store_true",
@@ -287,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
         results["scenarios"] = kept_scenarios + [{k: v for k, v in s.items() if k != "timeline"} for s in measured]
         json_path, md_path = report.write_results(results, args.out)
         log(f"wrote {json_path} and {md_path}")
+    if args.noop_runs:
+        from bench import noop_runs
+
+        text = noop_runs.measure()
+        (args.out / "noop_runs.md").write_text(text + "\n")
+        log(text)
     return 0
 
 
