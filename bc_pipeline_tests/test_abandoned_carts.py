@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from bc_pipeline.defs.change_feed_assets import change_feed_assets
+from bc_pipeline.defs.change_feed_assets import change_feed, feed_key
 from bc_pipeline.mapping.load import load_mapping
 from bc_pipeline.mapping.rebuild import rebuild_entity
 from bc_pipeline.webhooks.apply import apply_batch
@@ -106,9 +106,9 @@ def test_the_change_feed_and_new_abandoned_carts_list_the_new_carts(store, tmp_p
     apply(emu, db, root)
     logged = rows(db, "SELECT id, change FROM bigcommerce._changes WHERE table_name = 'abandoned_carts' ORDER BY seq")
     assert logged == [(c, "created") for c in sorted(carts)] + [(carts[0], "updated")]
-    feed = next(a for a in change_feed_assets().assets if a.key.path[-1] == "new_abandoned_carts")
     instance = dg.DagsterInstance.ephemeral()
-    result = dg.materialize([feed], resources={"warehouse": warehouse_for(emu, db)}, instance=instance)
-    (event,) = result.asset_materializations_for_node(feed.node_def.name)
+    result = dg.materialize([change_feed], resources={"warehouse": warehouse_for(emu, db)}, instance=instance,
+                            selection=[feed_key("new_abandoned_carts")])
+    (event,) = result.asset_materializations_for_node(change_feed.node_def.name)
     assert event.metadata["count"].value == 3
     assert sorted(event.metadata["ids_preview"].value) == sorted(carts)

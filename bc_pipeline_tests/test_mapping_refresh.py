@@ -19,7 +19,7 @@ from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline_tests.mapping_support import write_mapping
 from bc_pipeline_tests.sync_harness import run_sync
 
-ENTITIES = ("customers", "subscribers", "orders", "order_line_items", "products", "variants")
+ENTITIES = ("customers", "subscribers", "orders", "order_line_items", "products", "variants", "abandoned_carts")
 
 
 def mapped_rows(conn: duckdb.DuckDBPyConnection, entity: str) -> list[tuple]:
@@ -82,7 +82,8 @@ def test_incremental_refresh_equals_a_full_rebuild(make_emulator, tmp_path: Path
     incremental = refresh_all(db)
     for entity, (result, _) in incremental.items():
         assert result.refreshed == "incremental"
-        assert 0 < result.changed_ids < len(first[entity][1]), entity
+        if entity != "abandoned_carts":  # carts come from webhooks: this sync changed none
+            assert 0 < result.changed_ids < len(first[entity][1]), entity
     assert {e: rows for e, (_, rows) in incremental.items()} == full_rows(db)
 
     rows = {e: rows for e, (_, rows) in incremental.items()}

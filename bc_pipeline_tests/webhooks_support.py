@@ -19,7 +19,9 @@ import requests
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.emulator import Emulator
 from bc_pipeline.sync.engine import StreamPlan, run_plans
+from bc_pipeline.warehouse.connect import writer_connection
 from bc_pipeline.warehouse.schema import create_all
+from bc_pipeline.warehouse.store import StoreIdentity
 
 BACKFILL_STREAMS = ("customers", "subscribers", "orders", "products", "categories")
 
@@ -44,8 +46,10 @@ def client_for(emu: Emulator, token: str | None = None, api_url: str | None = No
 
 def backfill(emu: Emulator, db_path: Path) -> None:
     """Every record of the streams webhooks touch, as a full sync leaves them."""
+    store = StoreIdentity.of(emu.store_hash, emu.api_url)  # the file names its store, as a real sync's does
     with client_for(emu) as client:
-        reports = run_plans(client, connector(db_path), [StreamPlan(s) for s in BACKFILL_STREAMS])
+        reports = run_plans(client, lambda: writer_connection(db_path, store),
+                            [StreamPlan(s) for s in BACKFILL_STREAMS])
     failed = {s: r.error for s, r in reports.items() if r.error}
     assert not failed, failed
 
