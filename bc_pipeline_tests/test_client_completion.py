@@ -76,10 +76,13 @@ def test_many_capped_customers_are_completed_in_concurrent_batches(make_emulator
         emu.clear_request_log()
         complete_customers(client, customers)
     made = [e for e in emu.request_log if e.path.endswith("/v3/customers/addresses")]
-    asked = [[int(c) for c in e.query["customer_id:in"].split(",")] for e in made if e.query.get("page") == "1"]
+    batch_keys = dict.fromkeys(e.query["customer_id:in"] for e in made if e.query.get("page") == "1")
+    asked = [[int(c) for c in key.split(",")] for key in batch_keys]
     assert sorted(c for batch in asked for c in batch) == sorted(capped)  # each capped customer in one batch
     assert all(len(batch) <= 50 for batch in asked) and len(asked) == math.ceil(len(capped) / 50) >= 3
-    pages = sum(math.ceil(sum(len(truth[c]) for c in batch) / 250) for batch in asked)
-    assert len(made) == pages  # each batch paged once through, no page read twice
+    pages = [math.ceil(sum(len(truth[c]) for c in batch) / 250) for batch in asked]
+    # Each batch paged once through; a batch of several pages reads page 1 again at the end (a batch has no
+    # date bound: an address created meanwhile can hide a removal from page 1 in the total).
+    assert len(made) == sum(pages) + sum(1 for n in pages if n > 1)
     for c in customers:
         assert sorted(a["id"] for a in c["addresses"]) == sorted(truth[c["id"]]), c["id"]

@@ -117,4 +117,6 @@ def test_batches_bigger_than_a_page_and_a_product_of_300_variants_are_read_whole
     assert [product] in [list(b) for b in plan.parent_batches]
     assert ids(db, "variants", include_deleted=True) == truth(emu) and deleted_ids(db) == []
     total = len(truth(emu))
-    assert len(listing_requests(emu)) <= math.ceil(total / 250) + 2
+    # one more than before: page 1 is read again in the batch of several pages (records can join a batch
+    # while it is read, see paging_styles.py)
+    assert len(listing_requests(emu)) <= math.ceil(total / 250) + 3

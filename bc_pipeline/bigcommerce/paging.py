@@ -15,9 +15,10 @@ listing to `until` is read once more at the end to catch them. A seen-id set dro
 * keyset (orders `min_id` + sort=id:asc; catalog `id:min` + sort=id): changes cannot shift the pages;
 * cursor (customers `after` = the previous end_cursor), BigCommerce's recommended way;
 * page numbers (subscribers, addresses, attribute values, variants: no other way exists): page 1, then
-  the last page down to page 2, then page 1 again if a total shrank meanwhile. A record can only move to a
-  lower position while the set shrinks, so reading downwards never passes over it (the argument is in
-  paging_styles.py).
+  the last page down to page 2, then page 1 again if a total shrank meanwhile, or always when the shard
+  is open (it reaches the store's present or has no date bound: a record created meanwhile can hide a
+  removal from the total). A record can only move to a lower position, so reading downwards never
+  passes over it (the argument is in paging_styles.py).
 `ids=` fetches named records in bulk: v3 `id:in` in batches of 250, v2 orders as min_id/max_id ranges,
 order products per order. `parent_batches=` lists the children of the given parents, one listing per batch
 (the stream's `parent_filter`, e.g. variants `product_id:in`), batches concurrently (paging_ids.py).
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -96,7 +98,7 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
         planning += asked
         if until < live_from:
             live_from = None
-    whole = Shard(since if stream.dated else None, until if stream.dated else None)
+    whole = _closing(Shard(since if stream.dated else None, until if stream.dated else None), live_from)
     total: int | None = None
     if stream.paging == "keyset_v2" and counted is not None and not base.keys() - _COUNT_NEUTRAL:
         total = counted  # the caller counted exactly this window with no other filter
@@ -123,7 +125,8 @@ def _listing(client: Any, stream: Stream, since: datetime | None, until: datetim
     reuse = stream.paging in ("keyset_v2", "keyset_v3")
     after_id = first.records[-1]["id"] if reuse and first.records else None
     anchor = since or earliest([parse_api_date(r.get("date_modified")) for r in first.records])
-    shards = _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)
+    shards = [_closing(s, live_from)
+              for s in _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)]
     splits = _SplitBudget(workers if reuse and anchor is not None else 0)
     tasks = [_task(client, stream, s, base, after_id, splits, anchor) for s in shards]
     yield from run_tasks(tasks, workers)
@@ -139,6 +142,14 @@ def _store_clock(client: Any) -> tuple[datetime, int]:
     client or a sibling gives a lower bound (store_clock.py), else GET /v2/time."""
     known = client.clock.lower_bound()
     return (known, 0) if known is not None else (client.store_time(), 1)
+
+
+def _closing(shard: Shard, live_from: datetime | None) -> Shard:
+    """Mark a shard closed when it ends before the store's clock at the start of the listing (`live_from`
+    is None when the whole window does): a record created or modified meanwhile gets a later date, so the
+    shard's set can only shrink. A shard without an end, or reaching the present, stays open."""
+    ended = shard.date_max is not None and (live_from is None or shard.date_max < live_from)
+    return replace(shard, closed=ended)
 
 
 def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: int,
@@ -169,7 +180,7 @@ def _halves(shard: Shard, anchor: datetime) -> tuple[Shard, Shard] | None:
     if shard.date_max is None or (shard.date_max - lo).total_seconds() < 2:
         return None
     mid = lo + timedelta(seconds=int((shard.date_max - lo).total_seconds()) // 2)
-    return Shard(shard.date_min, mid - timedelta(seconds=1)), Shard(mid, shard.date_max)
+    return replace(shard, date_max=mid - timedelta(seconds=1)), replace(shard, date_min=mid)
 
 
 def _worth_splitting(page: Page) -> bool:

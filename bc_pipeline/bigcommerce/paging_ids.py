@@ -6,7 +6,7 @@ ranges spanning fewer than 250 ids (one request each, unrequested ids in the ran
 are a sub-resource: one listing of /v2/orders/{id}/products per order (an order that is gone gives nothing).
 Children by parent: one small listing per batch with the stream's `parent_filter` (variants `product_id:in`,
 addresses and attribute values `customer_id:in`), paged the stream's own way (page numbers: 1, then the last
-page down to 2, safe while the batch's set shrinks). Each batch is a task: batches run concurrently.
+page down to 2, then 1 again: a batch has no date bound, so records can join it meanwhile). Each batch is a task: batches run concurrently.
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ Page numbers over a moving set are the classic way to skip records: when a recor
 (or modified past the window's end) after page 1 was read, every later record moves one place up and the
 first record of page 2 slides onto page 1, unseen. Subscribers, customer addresses, attribute values and
 variants only offer page numbers, so for them a shard is read as: page 1 (for the total), then the last
-page down to page 2, then page 1 again if any later page reported a smaller total. While the set only
-shrinks a record only moves to lower positions, so reading positions downwards cannot pass over it; a
-record's move to an earlier page is caught by the next read of that page, and repeats are dropped by id.
+page down to page 2, then page 1 again. A record that was there at the start only moves to lower
+positions (removals before it shift it down; records created meanwhile come last, in id order), so
+reading positions downwards cannot pass over it; a record's move to page 1 is caught by the second read
+of page 1, and repeats are dropped by id. That second read is skipped only when it provably has nothing
+new: the shard is closed (it ends before the store's clock at the start, so its set can only shrink) and
+no later page reported a smaller total. In an open shard (no date bound, or reaching the present) a
+record created inside it can cancel a removal in the total, so page 1 is always read again.
 """
 
 from __future__ import annotations
@@ -133,9 +137,10 @@ def _pages(client, stream, shard, params, after_id) -> Iterator[Page]:
         page, total, _ = get(number)
         if total is not None and (smallest is None or total < smallest):
             smallest = total
-        page.last = number == 2 and smallest == first_total
+        reread = not shard.closed or smallest != first_total
+        page.last = number == 2 and not reread
         yield page
-    if smallest != first_total:
+    if reread:
         again, _, _ = get(1)
         again.last = True
         yield again

@@ -18,10 +18,12 @@ _SECOND = timedelta(seconds=1)
 
 @dataclass(frozen=True)
 class Shard:
-    """A slice of a listing's date window; None bounds are open."""
+    """A slice of a listing's date window; None bounds are open. `closed`: the slice ends before the store's
+    clock at the start of the listing, so no record can join it while it is read (page-number paging relies on it)."""
 
     date_min: datetime | None = None
     date_max: datetime | None = None
+    closed: bool = False
 
     def label(self) -> str:
         lo = self.date_min.isoformat() if self.date_min else "-inf"

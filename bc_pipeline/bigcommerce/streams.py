@@ -5,8 +5,8 @@ Adding a stream is one entry in STREAMS. Paging styles (see paging.py):
 * "keyset_v3": v3 envelopes ordered by id, the next page asked with `id:min` (catalog);
 * "cursor":    v3 cursor paging, `after` = the previous page's end_cursor (customers);
 * "pages":     v3 page numbers, the only option the endpoint has (subscribers, addresses, attribute
-               values, variants); pages are read from the last to the first, which is safe on a set that
-               only shrinks while it is read (see paging.py);
+               values, variants); page 1, then the last page down to 2, then page 1 again (see
+               paging_styles.py);
 * "single":    one request returns the whole (small) list (order statuses);
 * "per_parent": a v2 sub-resource per parent id (order products), fetched with ids=.
 """
