@@ -30,10 +30,19 @@ def _store(settings: Settings) -> Settings:
     return settings
 
 
-def _client(settings: Settings):
+def call_store(settings: Settings, call):
+    """`call(client, token)` against the store; an API error becomes one `Error:` line."""
     from bc_pipeline.bigcommerce.client import BigCommerceClient
+    from bc_pipeline.bigcommerce.errors import BigCommerceError
 
-    return BigCommerceClient(settings.api_url, settings.store_hash, settings.access_token.get_secret_value())
+    token = settings.access_token.get_secret_value()
+    client = BigCommerceClient(settings.api_url, settings.store_hash, token)
+    try:
+        return call(client, token)
+    except BigCommerceError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        client.close()
 
 
 @click.group()
@@ -57,7 +66,6 @@ def _header(value: str) -> tuple[str, str]:
 @click.option("--scope", "scopes", multiple=True, help="Subscribe to these scopes instead of the pipeline's.")
 def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]) -> None:
     """Create the subscriptions the pipeline needs (POST /v3/hooks), skipping ones that exist."""
-    from bc_pipeline.bigcommerce.errors import BigCommerceError
     from bc_pipeline.webhooks.hooks import ensure_hooks
     from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 
@@ -68,14 +76,8 @@ def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]
     if not sent:
         click.echo("warning: no header: the receiver will refuse these callbacks (set BC_WEBHOOK_SECRET)",
                    err=True)
-    client = _client(settings)
-    try:
-        outcomes = ensure_hooks(client, settings.access_token.get_secret_value(), destination,
-                                scopes or SUBSCRIBED_SCOPES, sent)
-    except BigCommerceError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        client.close()
+    outcomes = call_store(settings, lambda client, token: ensure_hooks(client, token, destination,
+                                                                        scopes or SUBSCRIBED_SCOPES, sent))
     for o in outcomes:
         click.echo(f"{o.action:<12} {o.hook_id:>10} {o.scope}")
     click.echo(f"destination {destination}, header(s) sent: {', '.join(sent) or 'none'}")
@@ -84,16 +86,9 @@ def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]
 @webhooks.command("list")
 def list_command() -> None:
     """The store's webhook subscriptions for this API account (header values are not shown)."""
-    from bc_pipeline.bigcommerce.errors import BigCommerceError
     from bc_pipeline.webhooks.hooks import list_hooks
 
-    client = _client(_store(settings_or_exit()))
-    try:
-        hooks = list_hooks(client)
-    except BigCommerceError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        client.close()
+    hooks = call_store(_store(settings_or_exit()), lambda client, token: list_hooks(client))
     if not hooks:
         click.echo("no webhooks registered for this API account")
     for h in hooks:

@@ -9,24 +9,16 @@ from __future__ import annotations
 import click
 
 from bc_pipeline.cli.environment import settings_or_exit
-from bc_pipeline.cli.webhooks import _client, _store
+from bc_pipeline.cli.webhooks import _store, call_store
 
 
 @click.command()
 @click.option("--destination", required=True, help="The destination URL the hooks were registered with.")
 def remove(destination: str) -> None:
     """Delete the subscriptions bc_pipeline registered (those to --destination), with immediate effect."""
-    from bc_pipeline.bigcommerce.errors import BigCommerceError
     from bc_pipeline.webhooks.hooks import remove_hooks
 
-    settings = _store(settings_or_exit())
-    client = _client(settings)
-    try:
-        removed = remove_hooks(client, settings.access_token.get_secret_value(), destination)
-    except BigCommerceError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        client.close()
+    removed = call_store(_store(settings_or_exit()), lambda client, token: remove_hooks(client, token, destination))
     for o in removed:
         click.echo(f"removed {o.hook_id:>10} {o.scope}")
     click.echo(f"{len(removed)} webhook(s) to {destination} removed" if removed
