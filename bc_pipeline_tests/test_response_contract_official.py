@@ -37,14 +37,13 @@ def _flat(node: dict, defs: dict) -> list[dict]:
 
 
 def _types(nodes: list[dict]) -> set[str] | None:
-    """JSON types the nodes accept; None when one of them leaves the type open."""
+    """JSON types the nodes accept; None when none of them says (parts that only add `required` or bounds
+    to an allOf say nothing about the type)."""
     out: set[str] = set()
     for n in nodes:
         t = n.get("type") or ("object" if "properties" in n else "array" if "items" in n else None)
-        if t is None:
-            return None
-        out |= {t} if isinstance(t, str) else set(t)
-    return out
+        out |= set() if t is None else {t} if isinstance(t, str) else set(t)
+    return out or None
 
 
 def _disagreement(contract: dict, official: list[dict]) -> str | None:
