@@ -101,7 +101,7 @@ def errors_of(extract: str, spec_path: str, body) -> list[str]:
 
 @pytest.fixture(scope="module")
 def store():
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
     with Emulator(EmulatorConfig(seed=42, customers=80, orders=120, products=30, quota=None)) as emu:
         session = bc_session(emu)
         session.post(bc_url(emu, "/v3/hooks"), json={"scope": "store/order/*", "destination": "https://x.test/h",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from bc_pipeline.emulator.config import FAULT_KINDS, EmulatorConfig
+from bc_emulator.config import FAULT_KINDS, EmulatorConfig
 
 
 def _latency(value: str) -> tuple[float, float]:
@@ -56,7 +56,7 @@ def emulator(port: int, host: str, seed: int, customers: int, orders: int, produ
     Prints the API URL, store hash and access token to put in BC_API_URL, BC_STORE_HASH and BC_ACCESS_TOKEN.
     See docs/emulator.md for the endpoints served and every knob.
     """
-    from bc_pipeline.emulator import Emulator
+    from bc_emulator import Emulator
 
     try:
         cfg = EmulatorConfig(
