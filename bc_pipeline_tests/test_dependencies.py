@@ -53,6 +53,8 @@ def _third_party_imports(folder: str) -> dict[str, set[str]]:
     """Top-level module -> files of `folder` that import it, for modules neither stdlib nor the repo's."""
     found: dict[str, set[str]] = {}
     for path in sorted((REPO / folder).rglob("*.py")):
+        if any(part.startswith(".") for part in path.relative_to(REPO).parts):
+            continue  # bench/.venvs/: the peers' own environments, not this project's code
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
