@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline_tests.warehouse_support import connect
 

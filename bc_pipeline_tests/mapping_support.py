@@ -54,7 +54,7 @@ def emulator_warehouse(path: Path, **config: Any) -> Any:
     closed again, so tests can open it read-only."""
     from datetime import datetime
 
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
     from bc_pipeline.warehouse.load import Warehouse
     from bc_pipeline.warehouse.rows import rows_for
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from bc_emulator import Emulator
+from bc_emulator.request_log import RequestLogEntry
 from bc_pipeline.defs.partitions import store_label
 from bc_pipeline.defs.resources import BigCommerceResource
-from bc_pipeline.emulator import Emulator
-from bc_pipeline.emulator.request_log import RequestLogEntry
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import (
     RAW_ASSETS,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.dagster_dev_support import REPO, free_port, wait_for, webserver_up
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.cli.environment import DEMO_STORE
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import cli, file_snapshot, ids, store_env, stored_store
 

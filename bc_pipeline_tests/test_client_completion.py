@@ -5,12 +5,12 @@ from collections import defaultdict
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.completion import complete_customers, complete_orders
 from bc_pipeline.bigcommerce.order_items import consignments
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.errors import (
     ApiUnavailableError,
@@ -18,7 +19,6 @@ from bc_pipeline.bigcommerce.errors import (
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.scopes import check_access
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 BAD_TOKEN = "tok_wrong_0123456789abcdef"
 LIMITED_TOKEN = "tok_orders_only_0123456789"

@@ -4,11 +4,11 @@ import threading
 
 import requests
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.ratelimit import QuotaGate
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.test_client_listing import served
 
 

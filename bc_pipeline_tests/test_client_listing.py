@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.dates import parse_api_date
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 LISTED = ["customers", "customer_addresses", "customer_attribute_values", "subscribers", "orders", "products",
           "variants", "categories", "brands", "order_statuses"]

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.dates import parse_api_date
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.shards import PAGE_LIMIT
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 
 @pytest.mark.slow

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.store_clock import MAX_AGE_S, StoreClock
 from bc_pipeline.bigcommerce.streams import STREAMS
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 
 T = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 

@@ -21,7 +21,7 @@ import pytest
 from dagster._core.storage.tags import REPOSITORY_LABEL_TAG, SCHEDULE_NAME_TAG
 from dagster_graphql import DagsterGraphQLClient
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.mapping.load import load_mapping
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.dagster_dev_support import dagster_dev, graphql, set_schedule, store_env, wait_for

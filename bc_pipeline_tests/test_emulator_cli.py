@@ -11,8 +11,8 @@ import sys
 import requests
 from click.testing import CliRunner
 
+from bc_emulator import EmulatorConfig
 from bc_pipeline.cli import main
-from bc_pipeline.emulator import EmulatorConfig
 from bc_pipeline_tests.conftest import CLI_STOPPED_BY_CTRL_C
 
 NOT_FLAGS = {"extra_tokens"}  # Python-only: extra tokens are added with Emulator.add_token

@@ -8,8 +8,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from bc_pipeline.emulator import EmulatorConfig
-from bc_pipeline.emulator.store import Store
+from bc_emulator import EmulatorConfig
+from bc_emulator.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bc_pipeline.emulator.server import encode_body
+from bc_emulator.server import encode_body
 from bc_pipeline.gc_pause import gc_paused
 
 PAGES = (
@@ -60,7 +60,7 @@ def test_gc_is_enabled_after_serving(emulator, session):
 def test_record_streams_are_those_of_string_seeded_random():
     import random
 
-    from bc_pipeline.emulator.rng import rng_for
+    from bc_emulator.rng import rng_for
 
     for seed, resource, rid in ((42, "order", 1), (7, "customer", 123456), (0, "product", 5)):
         fast, reference = rng_for(seed, resource, rid), random.Random(f"{seed}:{resource}:{rid}")

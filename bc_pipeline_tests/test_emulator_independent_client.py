@@ -13,7 +13,7 @@ import requests
 
 @pytest.fixture(scope="module")
 def store():
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
 
     with Emulator(EmulatorConfig(seed=8, customers=90, orders=140, products=35, quota=None)) as emu:
         yield emu

@@ -11,7 +11,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from conftest import bc_url
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 
 
 def payloads(folder):

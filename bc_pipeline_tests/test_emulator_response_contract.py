@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
+from bc_emulator.routes import ROUTES, resolve
 from bc_pipeline_tests.conftest import bc_session, bc_url
 from bc_pipeline_tests.fixtures.response_contract import RESPONSES
 from bc_pipeline_tests.response_contract_support import (
@@ -28,7 +30,6 @@ IDS = [f"{path}?{'&'.join(query)}" for _, path, query in SAMPLES]
 
 @pytest.fixture(scope="module")
 def store():
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
     with Emulator(EmulatorConfig(seed=42, customers=80, orders=120, products=30, quota=None)) as emu:
         session = bc_session(emu)
         hook = session.post(bc_url(emu, "/v3/hooks"), json={"scope": "store/order/*", "is_active": True,
@@ -58,7 +59,6 @@ def test_response_matches_the_official_schema(store, endpoint, path, query):
 
 
 def test_every_get_route_and_every_contract_endpoint_is_sampled():
-    from bc_pipeline.emulator.routes import ROUTES, resolve
     sampled = {resolve("GET", path[1:3], path[3:].format(hook=1, cart="c"))[0] for _, path, _ in SAMPLES}
     assert {handler for method, _, _, handler, _ in ROUTES if method == "GET"} == sampled
     assert {endpoint for endpoint, _, _ in SAMPLES} == set(RESPONSES)

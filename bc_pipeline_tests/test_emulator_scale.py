@@ -12,7 +12,7 @@ import requests
 
 @pytest.mark.slow
 def test_million_order_store_is_compact_and_serves_deep_pages():
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from bc_pipeline.emulator import mutations
+from bc_emulator import mutations
 from bc_pipeline.lake import publish_store, register
 from bc_pipeline.lake.schema import identifier
 from bc_pipeline.lake.state import STATE_TABLE
@@ -28,7 +28,7 @@ SIZES = {"customers": 30, "orders": 60, "products": 15, "quota": None}
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     """Three emulator stores, each synced once into its own DuckDB file: label -> (emulator, file)."""
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
 
     folder = tmp_path_factory.mktemp("stores")
     started = {}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.reliability_support import sync_raw, sync_state
 from bc_pipeline_tests.sync_harness import table_fingerprint
 

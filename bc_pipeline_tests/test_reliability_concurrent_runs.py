@@ -14,8 +14,8 @@ import pytest
 from dagster._serdes import serialize_value
 from dagster_graphql import DagsterGraphQLClient
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.defs.partitions import ensure_store_partition, store_label
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.dagster_dev_support import dagster_dev as serve
 from bc_pipeline_tests.dagster_dev_support import store_env, wait_for
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids

@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, fingerprint, sync_raw, truth_ids
 from bc_pipeline_tests.sync_harness import ids
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.sync_harness import ids
 from bc_pipeline_tests.test_sync_resume import REPO
 

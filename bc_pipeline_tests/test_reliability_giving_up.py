@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.reliability_support import (
     failure_messages,
     faults_after,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import LOCK_WAIT_S
 from bc_pipeline_tests.test_sync_resume import sync_env
 

@@ -19,8 +19,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
-from bc_pipeline.emulator.writer import MutationWriter
+from bc_emulator import Emulator, EmulatorConfig
+from bc_emulator.writer import MutationWriter
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.reliability_support import resources, sync_raw, truth_ids
 from bc_pipeline_tests.sync_harness import ids, run_reconcile

@@ -21,9 +21,9 @@ import dagster as dg
 import pytest
 from dagster._serdes import serialize_value
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.cli.emulator import emulator as emulator_command
 from bc_pipeline.cli.webhooks import serve as serve_command
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.webhooks.receiver import WebhookReceiver
 from bc_pipeline_tests.reliability_support import failure_messages, sync_raw
 

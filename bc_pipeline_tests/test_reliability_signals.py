@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.cli.interrupts import MESSAGE
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids
 from bc_pipeline_tests.test_sync_resume import check_consistent, order_requests, sync_env

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, run_sync, table_fingerprint
 

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import dagster as dg
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
 from bc_pipeline.defs.reconcile_assets import reconcile_daily
 from bc_pipeline.defs.schedules import incremental_sync
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, resources_for, run_reconcile, run_sync
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.sync.status import format_status, read_status
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.reliability_support import sync_raw

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.sync.engine import apply_ids, run_plans
 from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, plan_variants
 from bc_pipeline.warehouse.connect import warehouse_connection

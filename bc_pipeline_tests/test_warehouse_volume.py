@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bc_pipeline.emulator.config import EmulatorConfig
-from bc_pipeline.emulator.store import Store
+from bc_emulator.config import EmulatorConfig
+from bc_emulator.store import Store
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline_tests.warehouse_support import connect, snapshot

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bc_pipeline.emulator import Emulator
+from bc_emulator import Emulator
 from bc_pipeline.webhooks.apply import WebhookApplyError, apply_batch
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline_tests.webhooks_support import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.cli import main
-from bc_pipeline.emulator import Emulator, EmulatorConfig
 from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 
 SECRET = "register-test-secret-0123456789"

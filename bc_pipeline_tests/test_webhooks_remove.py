@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
+from bc_emulator import Emulator
 from bc_pipeline.cli import main
-from bc_pipeline.emulator import Emulator
 from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 from bc_pipeline_tests.conftest import bc_session, bc_url
 from bc_pipeline_tests.test_webhooks_register import DESTINATION, emu_env  # noqa: F401 - the fixture

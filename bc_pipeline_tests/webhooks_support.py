@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import requests
 
+from bc_emulator import Emulator
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.emulator import Emulator
 from bc_pipeline.sync.engine import StreamPlan, run_plans
 from bc_pipeline.warehouse.connect import writer_connection
 from bc_pipeline.warehouse.schema import create_all

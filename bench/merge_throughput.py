@@ -22,9 +22,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bc_pipeline.emulator import shapes
-from bc_pipeline.emulator.config import EmulatorConfig
-from bc_pipeline.emulator.store import Store
+from bc_emulator import shapes
+from bc_emulator.config import EmulatorConfig
+from bc_emulator.store import Store
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for

@@ -24,7 +24,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.storage.tags import SCHEDULE_NAME_TAG
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline_tests.dagster_dev_support import dagster_dev, set_schedule, store_env, wait_for
 from bench.machine import machine_info
 

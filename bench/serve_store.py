@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 
 MUTATED = ("customers", "orders", "products")
 _NUMBER = re.compile(r"/\d+(?=/|$)")

@@ -77,7 +77,7 @@ def store_environment(settings: Settings, *, quiet: bool = False) -> Iterator[Se
     if settings.has_store_credentials:
         yield settings
         return
-    from bc_pipeline.emulator import Emulator, EmulatorConfig
+    from bc_emulator import Emulator, EmulatorConfig
 
     with Emulator(EmulatorConfig(**DEMO_STORE)) as emu:
         if not quiet:

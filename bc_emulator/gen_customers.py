@@ -12,12 +12,12 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator import vocab
-from bc_pipeline.emulator.rng import rng_for
-from bc_pipeline.emulator.timefmt import iso_z
+from bc_emulator import vocab
+from bc_emulator.rng import rng_for
+from bc_emulator.timefmt import iso_z
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 
 @functools.lru_cache(maxsize=4096)
@@ -26,7 +26,7 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", ascii_text.lower()) or "x"
 
 
-def person(store: Store, cid: int) -> tuple[str, str, str, str]:
+def person(store: StoreState, cid: int) -> tuple[str, str, str, str]:
     """(first_name, last_name, email, phone) of a generated customer, cheap (no full record)."""
     t = store.tables["customers"]
     i = t.pos(cid)
@@ -61,7 +61,7 @@ def address(cid: int, k: int, first: str, last: str, rnd) -> dict[str, Any]:
     }
 
 
-def customer_full(store: Store, cid: int) -> dict[str, Any]:
+def customer_full(store: StoreState, cid: int) -> dict[str, Any]:
     t = store.tables["customers"]
     i = t.pos(cid)
     created, modified, n_addr, n_attr = t.values(i, "created", "modified", "n_addr", "n_attr")
@@ -113,7 +113,7 @@ def customer_full(store: Store, cid: int) -> dict[str, Any]:
     }
 
 
-def subscriber(store: Store, sid: int) -> dict[str, Any]:
+def subscriber(store: StoreState, sid: int) -> dict[str, Any]:
     t = store.tables["subscribers"]
     i = t.pos(sid)
     rnd = rng_for(store.seed, "subscriber", sid)

@@ -21,10 +21,10 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-from bc_pipeline.emulator import listing, shapes
-from bc_pipeline.emulator.errors import ApiError, not_found
-from bc_pipeline.emulator.request import Request, Response, v2_list
-from bc_pipeline.emulator.table import Table
+from bc_emulator import listing, shapes
+from bc_emulator.errors import ApiError, not_found
+from bc_emulator.request import Request, Response, v2_list
+from bc_emulator.table import Table
 
 CUSTOMER_SORTS = {"id": "id", "date_created": "created", "date_modified": "modified", "last_name": "last_name"}
 FIELD_FILTERS = ("first_name", "last_name", "company", "email", "phone", "store_credit", "customer_group_id",

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from bc_pipeline.emulator import carts
-from bc_pipeline.emulator.errors import not_found
-from bc_pipeline.emulator.request import Request, Response
+from bc_emulator import carts
+from bc_emulator.errors import not_found
+from bc_emulator.request import Request, Response
 
 
 def cart(req: Request, cart_id: str) -> Response:

@@ -12,9 +12,9 @@ Behaviour (where the reference is silent, chosen and documented in docs/emulator
 
 from __future__ import annotations
 
-from bc_pipeline.emulator import listing, shapes, statuses
-from bc_pipeline.emulator.errors import not_found
-from bc_pipeline.emulator.request import Request, Response, v2_list
+from bc_emulator import listing, shapes, statuses
+from bc_emulator.errors import not_found
+from bc_emulator.request import Request, Response, v2_list
 
 ORDER_SORTS = {"id": "id", "customer_id": "customer", "date_created": "created", "date_modified": "modified",
                "status_id": "status", "channel_id": "id", "external_id": "id"}

@@ -15,7 +15,7 @@ import tempfile
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 TYPES = {"customers": ("customer", "store/customer"), "subscribers": ("subscriber", "store/subscriber"),
          "orders": ("order", "store/order"), "products": ("product", "store/product"),
@@ -23,7 +23,7 @@ TYPES = {"customers": ("customer", "store/customer"), "subscribers": ("subscribe
          "brands": ("brand", "store/brand")}
 
 
-def payload(store: Store, resource: str, event: str, record: dict[str, Any],
+def payload(store: StoreState, resource: str, event: str, record: dict[str, Any],
             extra: dict[str, Any] | None = None) -> dict[str, Any]:
     kind, prefix = TYPES[resource]
     data: dict[str, Any] = {"type": kind, "id": int(record["id"])}
@@ -34,14 +34,14 @@ def payload(store: Store, resource: str, event: str, record: dict[str, Any],
     return _envelope(store, f"{prefix}/{event}", data)
 
 
-def _envelope(store: Store, scope: str, data: dict[str, Any]) -> dict[str, Any]:
+def _envelope(store: StoreState, scope: str, data: dict[str, Any]) -> dict[str, Any]:
     encoded = json.dumps(data, separators=(",", ":"), sort_keys=True)
     return {"scope": scope, "store_id": str(store.store_id), "data": data,
             "hash": hashlib.sha1(encoded.encode()).hexdigest(), "created_at": store.now(),
             "producer": f"stores/{store.store_hash}"}
 
 
-def emit(store: Store, resource: str, event: str, record: dict[str, Any],
+def emit(store: StoreState, resource: str, event: str, record: dict[str, Any],
          extra: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Write the payload file if the store has a webhook folder; returns the payload written (or None)."""
     if resource == "brands":  # brands have no created/updated/deleted events
@@ -49,12 +49,12 @@ def emit(store: Store, resource: str, event: str, record: dict[str, Any],
     return _write(store, payload(store, resource, event, record, extra))
 
 
-def emit_cart(store: Store, event: str, cart_id: str, extra: dict[str, Any]) -> dict[str, Any] | None:
+def emit_cart(store: StoreState, event: str, cart_id: str, extra: dict[str, Any]) -> dict[str, Any] | None:
     """store/cart/<event>: `data` is `{type: "cart", id: <uuid>, ...extra}` (token, or orderId)."""
     return _write(store, _envelope(store, f"store/cart/{event}", {"type": "cart", "id": cart_id, **extra}))
 
 
-def _write(store: Store, body: dict[str, Any]) -> dict[str, Any] | None:
+def _write(store: StoreState, body: dict[str, Any]) -> dict[str, Any] | None:
     folder = store.webhook_dir
     if folder is None:
         return None

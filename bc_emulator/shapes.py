@@ -9,8 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bc_pipeline.emulator.rng import money
-from bc_pipeline.emulator.timefmt import epoch, rfc2822
+from bc_emulator.rng import money
+from bc_emulator.timefmt import epoch, rfc2822
 
 EMBED_CAP = 10  # customers: embedded addresses and attributes are "Limited to 10"
 CONSIGNMENT_CAP = 50  # orders: line items embedded per consignment (bigcommerce/docs issue #960)

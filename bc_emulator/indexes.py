@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from bc_pipeline.emulator import vocab
-from bc_pipeline.emulator.config import DATA_END, DATA_START, EmulatorConfig
-from bc_pipeline.emulator.table import Table
-from bc_pipeline.emulator.timefmt import epoch
+from bc_emulator import vocab
+from bc_emulator.config import DATA_END, DATA_START, EmulatorConfig
+from bc_emulator.table import Table
+from bc_emulator.timefmt import epoch
 
 T0, T1 = epoch(DATA_START), epoch(DATA_END)
 # status ids 0..14 and their weights for generated orders (after the first 15, which get one each)

@@ -1,9 +1,10 @@
-"""The HTTP side: a stdlib ThreadingHTTPServer (HTTP/1.1 keep-alive) whose handler checks the store hash,
-shedding, auth, quota, scope and faults, routes the request, adds latency, answers and logs it.
+"""The HTTP side: a stdlib ThreadingHTTPServer (HTTP/1.1 keep-alive) whose handler finds the store by its
+hash, checks shedding, auth, quota, scope and faults, routes the request, adds latency, answers and logs it.
 
-Order of checks for /stores/{hash}/{v2|v3}/...: unknown path prefix or store hash -> 404; shed fault ->
-header-less 429; missing/invalid X-Auth-Token -> 401; quota spent -> 429 with reset headers; missing scope ->
-403; injected fault; then the route (404/405 for unknown paths).
+Order of checks for /stores/{hash}/{v2|v3}/...: unknown path prefix or store hash -> 404 (with the first
+store's rate-limit headers, nothing consumed); then everything is that store's own (served.py): shed fault ->
+header-less 429; missing/invalid X-Auth-Token for this store -> 401; its quota spent -> 429 with reset
+headers; missing scope -> 403; injected fault; then the route (404/405 for unknown paths).
 """
 
 from __future__ import annotations
@@ -14,20 +15,22 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 
-from bc_pipeline.emulator import faults, routes
-from bc_pipeline.emulator.errors import FORBIDDEN, UNAUTHORIZED_V3, ApiError
-from bc_pipeline.emulator.request import Request, Response
-from bc_pipeline.emulator.request_log import RequestLogEntry
-from bc_pipeline.gc_pause import gc_paused
+from bc_emulator import faults, routes
+from bc_emulator.errors import FORBIDDEN, UNAUTHORIZED_V3, ApiError
+from bc_emulator.gc_pause import gc_paused
+from bc_emulator.request import Request, Response
+from bc_emulator.request_log import RequestLog, RequestLogEntry
+from bc_emulator.scopes import has_scope
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.emulator import Emulator
+    from bc_emulator.served import ServedStore
 
 PREFIX = re.compile(r"^/stores/([^/]+)/(v2|v3)(/.*)?$")
 
@@ -42,15 +45,14 @@ def encode_body(body: Any) -> bytes:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-
-
 class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
-        self.emulator = emulator
+    def __init__(self, address: tuple[str, int], stores: Mapping[str, ServedStore], log: RequestLog) -> None:
+        self.stores, self.log = stores, log
+        self.first = next(iter(stores.values()))
         super().__init__(address, Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -86,14 +88,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         started, t0 = time.time(), time.perf_counter()
-        emu = self.server.emulator
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         self._pending_log = (method, parts.path, query, t0, started)
         try:
-            self._serve(emu, method, parts.path, query, body)
+            self._serve(method, parts.path, query, body)
         finally:
             self._log(0)  # no-op unless nothing was sent (reset, or an error escaped)
 
@@ -104,23 +105,25 @@ class Handler(BaseHTTPRequestHandler):
         if pending is None:
             return
         method, path, query, t0, started = pending
-        self.server.emulator._request_log_sink.add(
+        self.server.log.add(
             RequestLogEntry(method, path, query, status, round((time.perf_counter() - t0) * 1000, 3), started))
 
-    def _serve(self, emu: Emulator, method: str, path: str, query: dict[str, str], body: bytes) -> int:
-        cfg = emu.config
+    def _serve(self, method: str, path: str, query: dict[str, str], body: bytes) -> int:
         match = PREFIX.match(path)
         version = match.group(2) if match else "v3"
-        if not match or match.group(1) != emu.store.store_hash:
-            return self._send(404, ApiError(404, "Store not found.").body(version), emu.limiter.take(False)[1])
+        served = self.server.stores.get(match.group(1)) if match else None
+        if served is None:
+            headers = self.server.first.limiter.take(False)[1]
+            return self._send(404, ApiError(404, "Store not found.").body(version), headers)
+        cfg = served.config
         if cfg.shed_rate and random.random() < cfg.shed_rate:
             return self._send(429, None, {})  # load shedding: no rate-limit headers, no body
         token = self.headers.get("X-Auth-Token", "")
-        scopes = emu.scopes_for(token)
+        scopes = served.scopes_for(token)
         if scopes is None:
             err = ApiError(401, UNAUTHORIZED_V3 if version == "v3" else "You must be authenticated to access this resource.")
-            return self._send(401, err.body(version), emu.limiter.take(False)[1])
-        allowed, headers = emu.limiter.take()
+            return self._send(401, err.body(version), served.limiter.take(False)[1])
+        allowed, headers = served.limiter.take()
         if not allowed:
             return self._send(429, ApiError(429, "Too many requests", {}).body("v3"), headers)
         rest = match.group(3) or "/"
@@ -130,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         if resolved == "405":
             return self._send(405, ApiError(405, "Method Not Allowed").body(version), headers)
         handler, args, scope = resolved
-        if not routes.has_scope(scopes, scope):
+        if not has_scope(scopes, scope):
             return self._send(403, ApiError(403, FORBIDDEN, {} if version == "v3" else None).body(version), headers)
         fault = faults.pick(cfg)
         if fault in ("reset",):
@@ -139,10 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             return 0
         if fault in ("500", "502", "503"):
             return self._send(int(fault), faults.error_body(int(fault), version), headers)
-        req = Request(method, version, rest, query, body, token, emu, time.time())
+        req = Request(method, version, rest, query, body, token, served, time.time())
         try:
             with gc_paused():  # until the page is bytes: its served copies then die without a GC pass
-                with emu.store.lock:
+                with served.store.lock:
                     resp = handler(req, *args)
                 if resp.body is not None and resp.status != 204:
                     resp.body = encode_body(resp.body)

@@ -1,6 +1,6 @@
-"""The route table: (method, api version, path pattern) -> handler, and the OAuth scope each one needs.
+"""The route table: (method, api version, path pattern) -> handler, and the OAuth scope each one needs
+(scopes.py: a token with the modify scope may also read).
 
-A token with the modify scope (e.g. store_v2_orders) may also read (store_v2_orders_read_only).
 Hooks need no scope ("accessible from the default scope"); /v2/time needs none either (it is the cheap
 auth check the docs recommend).
 """
@@ -10,20 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bc_pipeline.emulator import routes_carts as carts
-from bc_pipeline.emulator import routes_catalog as cat
-from bc_pipeline.emulator import routes_customers as cust
-from bc_pipeline.emulator import routes_customers_v2 as cust2
-from bc_pipeline.emulator import routes_misc as misc
-from bc_pipeline.emulator import routes_orders as orders
-from bc_pipeline.emulator.request import Response
-
-CUSTOMERS = "store_v2_customers_read_only"
-ORDERS = "store_v2_orders_read_only"
-PRODUCTS = "store_v2_products_read_only"
-INFO = "store_v2_information_read_only"
-CARTS = "store_cart_read_only"
-ALL_SCOPES = (CUSTOMERS, ORDERS, PRODUCTS, INFO, CARTS)
+from bc_emulator import routes_carts as carts
+from bc_emulator import routes_catalog as cat
+from bc_emulator import routes_customers as cust
+from bc_emulator import routes_customers_v2 as cust2
+from bc_emulator import routes_misc as misc
+from bc_emulator import routes_orders as orders
+from bc_emulator.request import Response
+from bc_emulator.scopes import CARTS, CUSTOMERS, INFO, ORDERS, PRODUCTS
 
 Handler = Callable[..., Response]
 ROUTES: list[tuple[str, str, re.Pattern[str], Handler, str | None]] = [
@@ -79,8 +73,3 @@ def resolve(method: str, version: str, rest: str) -> tuple[Handler, tuple[str, .
             other_method = True
     return "405" if other_method else None
 
-
-def has_scope(granted: frozenset[str], needed: str | None) -> bool:
-    if needed is None:
-        return True
-    return needed in granted or needed.removesuffix("_read_only") in granted

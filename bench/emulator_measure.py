@@ -1,6 +1,6 @@
 """Measure the emulator: store build time, peak RSS, and server-side time to answer 250-record pages.
 
-    python -m bc_pipeline.emulator.measure --orders 1000000 --customers 100000 --products 20000
+    python -m bench.emulator_measure --orders 1000000 --customers 100000 --products 20000
 
 Page times are the emulator's own (request log latency: parse, generate, serialise), median of `--repeat`
 cold pages (each page a different one, so the generated-record cache does not help), after one unmeasured
@@ -17,7 +17,7 @@ import resource
 import statistics
 import time
 
-from bc_pipeline.emulator import Emulator, EmulatorConfig
+from bc_emulator import Emulator, EmulatorConfig
 
 PATHS = (
     ("orders", "/v2/orders?limit=250&page={page}"),

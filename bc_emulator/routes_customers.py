@@ -1,8 +1,7 @@
 """GET /v3/customers (page and cursor paging), /v3/customers/addresses, /v3/customers/attribute-values,
 /v3/customers/subscribers.
 
-Choices where the reference is silent: date filters are inclusive at both ends; a date-only value gets
-the request's time of day (the documented products rule applied to every v3 date filter); `after`/`before`
+Choices where the reference is silent: date filters as v3_filters.py reads them; `after`/`before`
 cursors ignore `page`; filters not listed here (email:in, name:in, company:in ...) are accepted and ignored.
 """
 
@@ -12,33 +11,11 @@ from urllib.parse import quote
 
 import numpy as np
 
-from bc_pipeline.emulator import cursors, listing, shapes, vocab
-from bc_pipeline.emulator.errors import ApiError
-from bc_pipeline.emulator.request import Request, Response, v3_list, v3_pagination
-from bc_pipeline.emulator.timefmt import BadDate, parse_v3
+from bc_emulator import cursors, listing, shapes, vocab
+from bc_emulator.request import Request, Response, v3_list, v3_pagination
+from bc_emulator.v3_filters import date_ranges, id_in
 
 CUSTOMER_SORTS = {"date_created": "created", "date_modified": "modified", "last_name": "last_name"}
-
-
-def date_ranges(req: Request) -> dict[str, tuple[int | None, int | None]]:
-    """date_created:min/max and date_modified:min/max (inclusive) -> column ranges."""
-    out: dict[str, tuple[int | None, int | None]] = {}
-    for name, col in (("date_created", "created"), ("date_modified", "modified")):
-        bounds = []
-        for suffix in (":min", ":max"):
-            raw = req.query.get(name + suffix)
-            try:
-                bounds.append(parse_v3(raw, req.now) if raw else None)
-            except BadDate as exc:
-                raise ApiError(422, f"{name + suffix} is not a valid date", {name + suffix: str(exc)}) from exc
-        if bounds != [None, None]:
-            out[col] = (bounds[0], bounds[1])
-    return out
-
-
-def id_in(req: Request, name: str = "id:in") -> list[int] | None:
-    raw = req.query.get(name)
-    return listing.int_list(raw, name, "v3") if raw else None
 
 
 def customers(req: Request) -> Response:

@@ -13,16 +13,16 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator import webhook_files
-from bc_pipeline.emulator.gen_customers import person
-from bc_pipeline.emulator.rng import money_num, rng_for, uuid_for
-from bc_pipeline.emulator.timefmt import iso_z
+from bc_emulator import mutations, webhook_files
+from bc_emulator.gen_customers import person
+from bc_emulator.rng import money_num, rng_for, uuid_for
+from bc_emulator.timefmt import iso_z
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 
-def _item(store: Store, cart_id: str, k: int, rnd, digital: bool) -> tuple[dict[str, Any], int]:
+def _item(store: StoreState, cart_id: str, k: int, rnd, digital: bool) -> tuple[dict[str, Any], int]:
     """An item and its extended price in integer ten-thousandths (totals add up exactly)."""
     products = store.tables["products"]
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
@@ -46,7 +46,7 @@ def _item(store: Store, cart_id: str, k: int, rnd, digital: bool) -> tuple[dict[
     return item, price * qty
 
 
-def generate(store: Store, n: int, customer_id: int | None, now: int) -> dict[str, Any]:
+def generate(store: StoreState, n: int, customer_id: int | None, now: int) -> dict[str, Any]:
     rnd = rng_for(store.seed, "cart", n)
     cart_id = uuid_for(rnd)
     email = person(store, customer_id)[2] if customer_id else f"guest.cart{n}@example.net"
@@ -76,7 +76,7 @@ def served(cart: dict[str, Any], includes: set[str]) -> dict[str, Any]:
     return out
 
 
-def create(store: Store, customer_id: int | None = None) -> str:
+def create(store: StoreState, customer_id: int | None = None) -> str:
     """A new open cart (no event: BigCommerce's store/cart/created is not stored by the pipeline)."""
     with store.lock:
         n = len(store.carts) + len(store.gone_carts) + 1
@@ -86,7 +86,7 @@ def create(store: Store, customer_id: int | None = None) -> str:
         return cart["id"]
 
 
-def abandon(store: Store, cart_id: str) -> None:
+def abandon(store: StoreState, cart_id: str) -> None:
     with store.lock:
         if cart_id not in store.carts:
             raise KeyError(f"cart {cart_id} does not exist")
@@ -94,20 +94,20 @@ def abandon(store: Store, cart_id: str) -> None:
         webhook_files.emit_cart(store, "abandoned", cart_id, {"token": cart_id.replace("-", "")})
 
 
-def convert(store: Store, cart_id: str) -> int:
+def convert(store: StoreState, cart_id: str) -> int:
     """Turn the cart into an order; returns the order id. The cart is gone afterwards (404)."""
     with store.lock:
         cart = store.carts.pop(cart_id, None)
         if cart is None:
             raise KeyError(f"cart {cart_id} does not exist")
         store.gone_carts[cart_id] = "converted"
-        order_id = store.create("orders", cart_id=cart_id, customer_id=cart["customer_id"])
+        order_id = mutations.create(store, "orders", {"cart_id": cart_id, "customer_id": cart["customer_id"]})
         store.log_mutation("carts", cart_id, "converted")
         webhook_files.emit_cart(store, "converted", cart_id, {"orderId": order_id})
         return order_id
 
 
-def expire(store: Store, cart_id: str) -> None:
+def expire(store: StoreState, cart_id: str) -> None:
     """The cart disappears without an order (BigCommerce deletes stale carts): 404 from then on."""
     with store.lock:
         if store.carts.pop(cart_id, None) is None:

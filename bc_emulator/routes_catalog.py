@@ -12,10 +12,10 @@ import re
 
 import numpy as np
 
-from bc_pipeline.emulator import listing, shapes
-from bc_pipeline.emulator.errors import ApiError
-from bc_pipeline.emulator.request import Request, Response, v3_list
-from bc_pipeline.emulator.routes_customers import date_ranges, id_in
+from bc_emulator import listing, shapes
+from bc_emulator.errors import ApiError
+from bc_emulator.request import Request, Response, v3_list
+from bc_emulator.v3_filters import date_ranges, id_in
 
 PRODUCT_SORTS = {"id": "id", "name": "name", "price": "price", "date_modified": "modified", "sku": "id",
                  "date_last_imported": "id", "inventory_level": "id", "is_visible": "id", "total_sold": "id",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator import vocab
-from bc_pipeline.emulator.rng import mix, money_num, rng_for
-from bc_pipeline.emulator.timefmt import iso_offset
+from bc_emulator import vocab
+from bc_emulator.rng import mix, money_num, rng_for
+from bc_emulator.timefmt import iso_offset
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 CDN = "https://cdn11.bigcommerce.com/s-emulator/images/stencil"
 
@@ -32,7 +32,7 @@ def _option_values(pid: int, n_var: int, k: int) -> list[dict[str, Any]]:
              "option_display_name": "Size"}]
 
 
-def variant(store: Store, vid: int) -> dict[str, Any]:
+def variant(store: StoreState, vid: int) -> dict[str, Any]:
     vt = store.tables["variants"]
     i = vt.pos(vid)
     pid, k = vt.get("product_id", i), vt.get("k", i)
@@ -75,7 +75,7 @@ def _options(pid: int, n_var: int) -> list[dict[str, Any]]:
     return opts
 
 
-def product_full(store: Store, pid: int) -> dict[str, Any]:
+def product_full(store: StoreState, pid: int) -> dict[str, Any]:
     t = store.tables["products"]
     i = t.pos(pid)
     rnd = rng_for(store.seed, "product", pid)
@@ -130,7 +130,7 @@ def product_full(store: Store, pid: int) -> dict[str, Any]:
     }
 
 
-def category(store: Store, cid: int) -> dict[str, Any]:
+def category(store: StoreState, cid: int) -> dict[str, Any]:
     names = vocab.CATEGORY_NAMES
     name = names[(cid - 1) % len(names)] + ("" if cid <= len(names) else f" {cid}")
     parent = 0 if cid <= 6 else 1 + (cid - 1) % 6
@@ -143,7 +143,7 @@ def category(store: Store, cid: int) -> dict[str, Any]:
     }
 
 
-def brand(store: Store, bid: int) -> dict[str, Any]:
+def brand(store: StoreState, bid: int) -> dict[str, Any]:
     names = vocab.BRAND_NAMES
     name = names[(bid - 1) % len(names)] + ("" if bid <= len(names) else f" {bid}")
     return {

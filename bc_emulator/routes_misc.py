@@ -12,9 +12,9 @@ import threading
 import time
 from typing import Any
 
-from bc_pipeline.emulator import listing
-from bc_pipeline.emulator.errors import ApiError, not_found
-from bc_pipeline.emulator.request import Request, Response, v3_list
+from bc_emulator import listing
+from bc_emulator.errors import ApiError, not_found
+from bc_emulator.request import Request, Response, v3_list
 
 _hooks_lock = threading.Lock()
 
@@ -56,7 +56,7 @@ def store_info(req: Request) -> Response:
 
 def _mine(req: Request) -> list[dict[str, Any]]:
     cid = client_id(req.token)
-    return [h for h in req.emulator.hooks.values() if h["client_id"] == cid]
+    return [h for h in req.served.hooks.values() if h["client_id"] == cid]
 
 
 def hooks(req: Request) -> Response:
@@ -93,20 +93,20 @@ def create_hook(req: Request) -> Response:
     now = int(req.now)
     cid = client_id(req.token)
     with _hooks_lock:
-        for h in req.emulator.hooks.values():
+        for h in req.served.hooks.values():
             if h["client_id"] == cid and h["scope"] == body["scope"] and h["destination"] == body["destination"]:
                 raise ApiError(422, "JSON data is missing or invalid",
                                {"scope": "a webhook with this scope and destination already exists"})
-        hid = max(req.emulator.hooks, default=18048286) + 1
+        hid = max(req.served.hooks, default=18048286) + 1
         hook = {"id": hid, "client_id": cid, "store_hash": req.store.store_hash, "created_at": now,
                 "updated_at": now, "scope": body["scope"], "destination": body["destination"],
                 "is_active": body.get("is_active", True), "headers": body.get("headers") or {}}
-        req.emulator.hooks[hid] = hook
+        req.served.hooks[hid] = hook
     return Response(200, {"data": hook, "meta": {}}, 1)
 
 
 def _hook(req: Request, hid: str) -> dict[str, Any]:
-    hook = req.emulator.hooks.get(int(hid))
+    hook = req.served.hooks.get(int(hid))
     if hook is None or hook["client_id"] != client_id(req.token):
         raise not_found("v3")
     return hook
@@ -129,5 +129,5 @@ def update_hook(req: Request, hid: str) -> Response:
 def delete_hook(req: Request, hid: str) -> Response:
     hook = _hook(req, hid)
     with _hooks_lock:
-        req.emulator.hooks.pop(hook["id"], None)
+        req.served.hooks.pop(hook["id"], None)
     return Response(200, {"data": hook, "meta": {}}, 1)

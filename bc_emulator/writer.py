@@ -13,7 +13,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.store import Store
 
 RESOURCES = ("orders", "orders", "customers", "customers", "products", "variants", "subscribers", "carts")
 

@@ -11,8 +11,8 @@ import struct
 import time
 from typing import Any
 
-from bc_pipeline.emulator.config import EmulatorConfig
-from bc_pipeline.emulator.errors import ApiError
+from bc_emulator.config import EmulatorConfig
+from bc_emulator.errors import ApiError
 
 TITLES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 

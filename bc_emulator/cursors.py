@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import json
 
-from bc_pipeline.emulator.errors import ApiError
+from bc_emulator.errors import ApiError
 
 
 def encode(rid: int, value: object | None = None) -> str:

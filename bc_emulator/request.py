@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator.errors import ApiError, not_found
+from bc_emulator.errors import ApiError, not_found
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.emulator import Emulator
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.served import ServedStore
+    from bc_emulator.store import Store
 
 
 @dataclass
@@ -21,12 +21,12 @@ class Request:
     query: dict[str, str]
     body: bytes
     token: str
-    emulator: Emulator
+    served: ServedStore  # the store the path names: its data, tokens and webhook subscriptions
     now: float
 
     @property
     def store(self) -> Store:
-        return self.emulator.store
+        return self.served.store
 
     def record(self, resource: str, rid: str | int) -> dict[str, Any]:
         """The store's internal record (read-only), or this version's 404 if it does not exist or was deleted."""

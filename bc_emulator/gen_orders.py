@@ -14,15 +14,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator import statuses, vocab
-from bc_pipeline.emulator.gen_customers import person, slug
-from bc_pipeline.emulator.indexes import CONSIGNMENT_KINDS
-from bc_pipeline.emulator.rng import money, rng_for, uuid_for
-from bc_pipeline.emulator.shapes import link
-from bc_pipeline.emulator.timefmt import rfc2822
+from bc_emulator import statuses, vocab
+from bc_emulator.gen_customers import person, slug
+from bc_emulator.indexes import CONSIGNMENT_KINDS
+from bc_emulator.rng import money, rng_for, uuid_for
+from bc_emulator.shapes import link
+from bc_emulator.timefmt import rfc2822
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 PAYMENT_STATUS = {0: "", 1: "pending", 4: "refunded", 5: "void", 6: "declined", 7: "pending",
                   12: "held for review", 14: "partially refunded"}
@@ -80,7 +80,7 @@ OPTION_TEMPLATE: dict[str, Any] = {
     "type": "Swatch", "name": "Colors", "display_style": ""}
 
 
-def line_item(store: Store, oid: int, k: int, address_id: int, rate: int, rnd) -> dict[str, Any]:
+def line_item(store: StoreState, oid: int, k: int, address_id: int, rate: int, rnd) -> dict[str, Any]:
     products = store.tables["products"]
     pid = rnd.randrange(1, products.n + 1) if products.n else 0
     i = products.pos(pid)
@@ -180,7 +180,7 @@ ORDER_TEMPLATE: dict[str, Any] = {  # every order field in the served order; con
 }
 
 
-def order_full(store: Store, oid: int) -> dict[str, Any]:
+def order_full(store: StoreState, oid: int) -> dict[str, Any]:
     t = store.tables["orders"]
     i = t.pos(oid)
     status, cust, n_items, n_ship, created, modified, currency, has_coupon, archived, kind = t.values(

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from bc_pipeline.emulator.errors import ApiError
-from bc_pipeline.emulator.table import Table
-from bc_pipeline.emulator.timefmt import BadDate, parse_v2
+from bc_emulator.errors import ApiError
+from bc_emulator.table import Table
+from bc_emulator.timefmt import BadDate, parse_v2
 
 MAX_LIMIT = 250
 

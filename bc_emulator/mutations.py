@@ -12,11 +12,11 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from bc_pipeline.emulator import statuses, webhook_files
-from bc_pipeline.emulator.timefmt import iso_offset, iso_z, rfc2822
+from bc_emulator import records, statuses, webhook_files
+from bc_emulator.timefmt import iso_offset, iso_z, rfc2822
 
 if TYPE_CHECKING:
-    from bc_pipeline.emulator.store import Store
+    from bc_emulator.state import StoreState
 
 MUTABLE = ("customers", "subscribers", "orders", "products", "variants", "categories", "brands")
 DATE_FORMAT = {"customers": iso_z, "subscribers": iso_z, "orders": rfc2822, "products": iso_offset}
@@ -27,7 +27,7 @@ def _check(resource: str) -> None:
         raise ValueError(f"cannot mutate {resource!r}; one of {MUTABLE}")
 
 
-def _stamp(store: Store, resource: str, i: int, record: dict[str, Any], now: int, created: bool) -> None:
+def _stamp(store: StoreState, resource: str, i: int, record: dict[str, Any], now: int, created: bool) -> None:
     table = store.tables[resource]
     fmt = DATE_FORMAT.get(resource)
     if fmt is None:
@@ -39,7 +39,7 @@ def _stamp(store: Store, resource: str, i: int, record: dict[str, Any], now: int
     record["date_modified"] = fmt(now)
 
 
-def _sync_index(store: Store, resource: str, i: int, record: dict[str, Any]) -> None:
+def _sync_index(store: StoreState, resource: str, i: int, record: dict[str, Any]) -> None:
     """Keep the index columns that listings filter or sort on in step with the record."""
     t = store.tables[resource]
     if resource == "customers":
@@ -75,11 +75,11 @@ def _refuse_wide_ids(fields: dict[str, Any]) -> None:
             raise ValueError(f"{key}: {value} does not fit in 64 bits")
 
 
-def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> None:
+def update(store: StoreState, resource: str, rid: int, fields: dict[str, Any]) -> None:
     _check(resource)
     _refuse_wide_ids(fields)
     with store.lock:
-        current = store.full(resource, rid)
+        current = records.full(store, resource, rid)
         if current is None:
             raise KeyError(f"{resource} {rid} does not exist")
         record = copy.deepcopy(current)
@@ -99,7 +99,7 @@ def update(store: Store, resource: str, rid: int, fields: dict[str, Any]) -> Non
                                            "new_status_id": record["status_id"]}})
 
 
-def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
+def create(store: StoreState, resource: str, fields: dict[str, Any]) -> int:
     """Create a record: a copy of a generated template record (the newest live one) patched with `fields`."""
     _check(resource)
     _refuse_wide_ids(fields)
@@ -108,7 +108,7 @@ def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
         live = table.live()
         if not len(live):
             raise ValueError(f"cannot create {resource}: the store has none to use as a template")
-        template = copy.deepcopy(store.full(resource, int(table.ids[live[-1]])))
+        template = copy.deepcopy(records.full(store, resource, int(table.ids[live[-1]])))
         rid = table.next_id()
         row = {name: table.col(name)[live[-1]] for name in table._cols if name != "deleted"}
         row["id"] = rid
@@ -131,11 +131,11 @@ def create(store: Store, resource: str, fields: dict[str, Any]) -> int:
         return rid
 
 
-def delete(store: Store, resource: str, rid: int) -> None:
+def delete(store: StoreState, resource: str, rid: int) -> None:
     _check(resource)
     with store.lock:
         if resource == "orders":
-            current = store.full("orders", rid)
+            current = records.full(store, "orders", rid)
             if current is None:
                 raise KeyError(f"orders {rid} does not exist")
             record = copy.deepcopy(current)
@@ -151,7 +151,7 @@ def delete(store: Store, resource: str, rid: int) -> None:
         i = table.live_pos(rid)
         if i is None:
             raise KeyError(f"{resource} {rid} does not exist")
-        record = store.full(resource, rid)
+        record = records.full(store, resource, rid)
         table.set("deleted", i, True)
         store.overrides[resource].pop(rid, None)
         if resource == "products":  # a product's variants go with it
@@ -162,12 +162,12 @@ def delete(store: Store, resource: str, rid: int) -> None:
         webhook_files.emit(store, resource, "deleted", record)
 
 
-def _touch_parent(store: Store, resource: str, record: dict[str, Any]) -> None:
+def _touch_parent(store: StoreState, resource: str, record: dict[str, Any]) -> None:
     """A variant change bumps its product's date_modified (so product-based incremental syncs see it)."""
     if resource != "variants" or record is None:
         return
     pid = int(record["product_id"])
-    product = store.full("products", pid)
+    product = records.full(store, "products", pid)
     if product is None:
         return
     product = copy.deepcopy(product)

@@ -1,0 +1,21 @@
+"""`gc_paused()`: the cyclic garbage collector off while a page is rendered into bytes.
+
+A page is thousands of short-lived containers without cycles; collections during it cost 10-30% of the
+work. Restores the previous state (re-enables only if it was enabled). bc_pipeline has its own copy for its
+staging: the emulator imports nothing from the product it serves.
+"""
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
