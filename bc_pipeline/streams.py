@@ -198,3 +198,7 @@ def stream_table() -> str:
         lines.append(f"| {s.name} | {s.role.value} | {listing} | {completion} | {', '.join(s.tables)} | "
                      f"{', '.join(s.also_feeds)} | {'yes' if s.reconcile is not None else ''} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m bc_pipeline.streams: the table to paste into docs/architecture.md
+    print(stream_table())

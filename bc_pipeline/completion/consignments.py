@@ -10,13 +10,14 @@ marks the order with `__warning__`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 Consignment = tuple[str, dict[str, Any]]  # (kind, the consignment dict)
 KINDS = ("shipping", "pickups", "downloads", "gift_certificates")
-_PLACES = {"shipping": (None, "shipping"), "pickups": (None, "pickups"), "downloads": (None, "downloads"),
-           "gift_certificates": ("email", "gift_certificates")}  # kind -> (enclosing object, list key)
+# kind, the object enclosing its list (None: the group itself), the list's key
+_PLACES = (("shipping", None, "shipping"), ("pickups", None, "pickups"), ("downloads", None, "downloads"),
+           ("gift_certificates", "email", "gift_certificates"))
 
 
 def truncated(order: dict[str, Any]) -> bool:
@@ -29,37 +30,43 @@ def _groups(order: dict[str, Any]) -> list[Any]:
     return [cons] if isinstance(cons, dict) else cons if isinstance(cons, list) else []
 
 
-def _kind_lists(group: dict[str, Any]) -> Iterator[tuple[str, str | None, list[Any]]]:
-    """(kind, enclosing key, the list) for every consignment list the group holds."""
-    for kind in KINDS:
-        enclosing, key = _PLACES[kind]
+def _kind_lists(group: dict[str, Any]) -> list[tuple[str, str | None, str, list[Any]]]:
+    """(kind, enclosing key, list key, the list) for every consignment list the group holds (a plain loop:
+    the flattening of orders walks every order through here)."""
+    found = []
+    for kind, enclosing, key in _PLACES:
         holder = group.get(enclosing) if enclosing else group
-        if isinstance(holder, dict) and isinstance(holder.get(key), list):
-            yield kind, enclosing, holder[key]
+        if isinstance(holder, dict):
+            items = holder.get(key)
+            if isinstance(items, list):
+                found.append((kind, enclosing, key, items))
+    return found
 
 
 def consignments(order: dict[str, Any]) -> list[Consignment]:
     """Every consignment of the order that carries line items, with its kind (the dicts themselves)."""
     return [(kind, c) for group in _groups(order) if isinstance(group, dict)
-            for kind, _, found in _kind_lists(group) for c in found if isinstance(c, dict) and "line_items" in c]
+            for kind, _, _, found in _kind_lists(group) for c in found if isinstance(c, dict) and "line_items" in c]
 
 
 def rebuilt(order: dict[str, Any], visit: Callable[[str, dict[str, Any]], dict[str, Any]]) -> Any | None:
     """A copy of the order's consignments (same shape) where each consignment dict `c` of kind `k` is
     `visit(k, c)`; None when the order holds no consignment list (or a group that is not an object)."""
-    groups = _groups(order)
-    if not groups or not all(isinstance(g, dict) for g in groups):
+    cons = order.get("consignments")
+    groups = [cons] if isinstance(cons, dict) else cons
+    # every group must be an object, checked before any visit (visits emit rows)
+    if not groups or not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
         return None
     copies, saw_kind = [], False
     for group in groups:
         copy = dict(group)
-        for kind, enclosing, found in _kind_lists(group):
+        for kind, enclosing, key, found in _kind_lists(group):
             saw_kind = True
             holder = copy
             if enclosing:
                 holder = copy[enclosing] = dict(group[enclosing])
-            holder[_PLACES[kind][1]] = [visit(kind, c) if isinstance(c, dict) else c for c in found]
+            holder[key] = [visit(kind, c) if isinstance(c, dict) else c for c in found] if found else []
         copies.append(copy)
     if not saw_kind:
         return None
-    return copies[0] if isinstance(order.get("consignments"), dict) else copies
+    return copies[0] if isinstance(cons, dict) else copies

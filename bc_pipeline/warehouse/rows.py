@@ -26,6 +26,7 @@ from bc_pipeline.warehouse.schema import TABLES
 Row = dict[str, Any]
 Flatten = Callable[[Iterable[dict]], dict[str, list[Row]]]  # records -> rows per table (every table it feeds)
 _KNOWN = {name: frozenset(c.name for c in t.api_columns) for name, t in TABLES.items()}
+_ITEM, _ADDRESS = _KNOWN["order_line_items"], _KNOWN["order_shipping_addresses"]
 
 
 def _row(rec: dict, known: frozenset[str], handled: frozenset[str] = frozenset()) -> Row:
@@ -87,6 +88,8 @@ class _ConsignmentRows:
     """Emits one order's line items (and shipping addresses) consignment by consignment; `take` returns the
     consignment with its line items as ids. `items_known`: every line item was a full record."""
 
+    __slots__ = ("oid", "version", "deleted", "items", "addrs", "items_known")
+
     def __init__(self, oid: Any, version: Any, deleted: Any, items: list[Row], addrs: list[Row]) -> None:
         self.oid, self.version, self.deleted, self.items, self.addrs = oid, version, deleted, items, addrs
         self.items_known = True
@@ -98,7 +101,7 @@ class _ConsignmentRows:
             ids = []
             for li in line_items:
                 if isinstance(li, dict) and "id" in li:
-                    item = _child(li, _KNOWN["order_line_items"], "order_id", self.oid, self.version, self.deleted)
+                    item = _child(li, _ITEM, "order_id", self.oid, self.version, self.deleted)
                     if kind == "shipping" and item.get("order_address_id") is None:
                         item["order_address_id"] = c.get("id")
                     self.items.append(item)
@@ -111,8 +114,7 @@ class _ConsignmentRows:
             self.items_known = False
         if kind == "shipping":
             addr = {k: v for k, v in c.items() if k != "line_items"}
-            self.addrs.append(_child(addr, _KNOWN["order_shipping_addresses"], "order_id", self.oid, self.version,
-                                     self.deleted))
+            self.addrs.append(_child(addr, _ADDRESS, "order_id", self.oid, self.version, self.deleted))
         return slim
 
 
