@@ -55,8 +55,8 @@ def emulator_warehouse(path: Path, **config: Any) -> Any:
     from datetime import datetime
 
     from bc_emulator import Emulator, EmulatorConfig
+    from bc_pipeline.streams import rows_for
     from bc_pipeline.warehouse.load import Warehouse
-    from bc_pipeline.warehouse.rows import rows_for
 
     emu = Emulator(EmulatorConfig(**{"seed": 42, "customers": 40, "orders": 90, "products": 20, "quota": None, **config}))
     conn = duckdb.connect(str(path))

@@ -7,10 +7,12 @@ import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.bigcommerce.completion import complete_customers, complete_orders
-from bc_pipeline.bigcommerce.order_items import consignments
 from bc_pipeline.bigcommerce.paging import fetch_pages
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.completion.consignments import consignments
+from bc_pipeline.streams import STREAMS, listings
+
+LISTINGS = listings()
+CUSTOMERS, ORDERS = STREAMS["customers"].completion, STREAMS["orders"].completion
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +33,9 @@ def test_customers_get_every_address_and_attribute(emu):
         pytest.skip("this store has no customer above the embedded cap of 10")
     emu.clear_request_log()
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
-        customers = [r for p in fetch_pages(client, STREAMS["customers"]) for r in p.records]
+        customers = [r for p in fetch_pages(client, LISTINGS["customers"]) for r in p.records]
         listing_requests = len(emu.request_log)
-        complete_customers(client, customers)
+        CUSTOMERS.complete(client, customers)
     extra = len(emu.request_log) - listing_requests
     assert extra <= 2 * (len(customers) // 50 + 1) + 4  # batched, not one request per customer
     for c in customers:
@@ -47,10 +49,10 @@ def test_truncated_orders_get_all_line_items_and_only_they_cost_requests(emu):
     for item in emu.store.records("order_products"):
         items[item["order_id"]].append(item["id"])
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
-        orders = [r for p in fetch_pages(client, STREAMS["orders"]) for r in p.records]
+        orders = [r for p in fetch_pages(client, LISTINGS["orders"]) for r in p.records]
         truncated = {o["id"] for o in orders if "__warning__" in o}
         emu.clear_request_log()
-        complete_orders(client, orders)
+        ORDERS.complete(client, orders)
     if not truncated:
         pytest.skip("this store has no order above 50 line items per consignment")
     assert {e.path.split("/")[-2] for e in emu.request_log} == {str(i) for i in truncated}
@@ -72,9 +74,9 @@ def test_many_capped_customers_are_completed_in_concurrent_batches(make_emulator
     capped = [c for c, found in truth.items() if len(found) > 10]
     every = [c["id"] for c in emu.store.records("customers")]
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
-        customers = [r for p in fetch_pages(client, STREAMS["customers"], ids=every) for r in p.records]
+        customers = [r for p in fetch_pages(client, LISTINGS["customers"], ids=every) for r in p.records]
         emu.clear_request_log()
-        complete_customers(client, customers)
+        CUSTOMERS.complete(client, customers)
     made = [e for e in emu.request_log if e.path.endswith("/v3/customers/addresses")]
     batch_keys = dict.fromkeys(e.query["customer_id:in"] for e in made if e.query.get("page") == "1")
     asked = [[int(c) for c in key.split(",")] for key in batch_keys]

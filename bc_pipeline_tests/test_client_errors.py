@@ -18,7 +18,9 @@ from bc_pipeline.bigcommerce.errors import (
 )
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.scopes import check_access
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import listings, probes
+
+LISTINGS = listings()
 
 BAD_TOKEN = "tok_wrong_0123456789abcdef"
 LIMITED_TOKEN = "tok_orders_only_0123456789"
@@ -34,7 +36,7 @@ def emu():
 def test_bad_token_fails_at_once_with_auth_error(emu):
     emu.clear_request_log()
     with BigCommerceClient(emu.api_url, emu.store_hash, BAD_TOKEN) as client, pytest.raises(AuthError) as err:
-        list(fetch_pages(client, STREAMS["customers"], until=datetime(2025, 1, 1, tzinfo=UTC)))
+        list(fetch_pages(client, LISTINGS["customers"], until=datetime(2025, 1, 1, tzinfo=UTC)))
     assert len(emu.request_log) == 1
     assert "401" in str(err.value) and "BC_ACCESS_TOKEN" in str(err.value) and "/v3/customers" in str(err.value)
 
@@ -45,7 +47,7 @@ def test_missing_scope_names_the_scope_to_grant(emu):
             client.get_json("/v3/catalog/products", {"limit": 1})
         assert err.value.scope == "store_v2_products_read_only"
         assert "store_v2_products_read_only" in str(err.value)
-        results = {r.resource: r for r in check_access(client)}
+        results = {r.resource: r for r in check_access(client, probes())}
     assert results["orders"].readable and results["order statuses"].readable
     assert not results["customers"].readable
     assert results["customers"].scope_to_grant == "store_v2_customers_read_only"
@@ -58,7 +60,7 @@ def test_missing_scope_names_the_scope_to_grant(emu):
 
 def test_full_token_can_read_everything(emu):
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
-        results = check_access(client)
+        results = check_access(client, probes())
     assert all(r.readable for r in results), [r for r in results if not r.readable]
 
 
@@ -122,7 +124,7 @@ def test_a_shard_that_gives_up_fails_the_whole_listing():
     with Emulator(cfg) as emu:
         with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token, max_retries=1,
                                backoff_factor=0.01) as client:
-            pages = fetch_pages(client, STREAMS["orders"])
+            pages = fetch_pages(client, LISTINGS["orders"])
             first = next(pages)  # planning and the first page succeed
             emu.config.fault_rate, emu.config.fault_kinds = 1.0, ("503",)
             with pytest.raises(ApiUnavailableError) as err:

@@ -8,8 +8,10 @@ from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.ratelimit import QuotaGate
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import listings
 from bc_pipeline_tests.test_client_listing import served
+
+LISTINGS = listings()
 
 
 class RecordingGate(QuotaGate):
@@ -60,7 +62,7 @@ def test_tight_quota_listing_is_complete():
     cfg = EmulatorConfig(seed=4, customers=50, orders=1100, products=10, quota=3, window_ms=300)
     with Emulator(cfg) as emu:
         with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
-            got = [r["id"] for p in fetch_pages(client, STREAMS["orders"]) for r in p.records]
+            got = [r["id"] for p in fetch_pages(client, LISTINGS["orders"]) for r in p.records]
         assert sorted(got) == [o["id"] for o in emu.store.records("orders")]
 
 
@@ -73,7 +75,7 @@ def test_faults_are_retried_to_an_exact_result():
                                backoff_factor=0.01) as client:
             client.gate.backoff_base_s = 0.01
             for stream in ("orders", "customers", "products", "subscribers"):
-                got = [r for p in fetch_pages(client, STREAMS[stream]) for r in p.records]
+                got = [r for p in fetch_pages(client, LISTINGS[stream]) for r in p.records]
                 truth = emu.store.records(stream)
                 assert sorted(r["id"] for r in got) == [r["id"] for r in truth], stream
                 by_id = {r["id"]: r for r in got}

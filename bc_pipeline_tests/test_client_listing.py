@@ -9,7 +9,9 @@ from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.dates import parse_api_date
 from bc_pipeline.bigcommerce.paging import fetch_pages
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import listings
+
+LISTINGS = listings()
 
 LISTED = ["customers", "customer_addresses", "customer_attribute_values", "subscribers", "orders", "products",
           "variants", "categories", "brands", "order_statuses"]
@@ -27,7 +29,7 @@ def client_for(emu, **kw) -> BigCommerceClient:
 
 def served(stream: str, record: dict) -> dict:
     """The store's record as our request asks for it (store.records() carries every include)."""
-    includes = set(STREAMS[stream].params.get("include", "").split(","))
+    includes = set(LISTINGS[stream].params.get("include", "").split(","))
     if stream == "products" and "options" not in includes:
         return {k: v for k, v in record.items() if k != "options"}
     return record
@@ -35,12 +37,12 @@ def served(stream: str, record: dict) -> dict:
 
 def products_per_page() -> int:
     """BigCommerce serves products 10 per page when include=options is asked for."""
-    return 10 if "options" in STREAMS["products"].params["include"] else 250
+    return 10 if "options" in LISTINGS["products"].params["include"] else 250
 
 
 def listed(client, stream, **kw) -> list[dict]:
     out = []
-    for page in fetch_pages(client, STREAMS[stream], **kw):
+    for page in fetch_pages(client, LISTINGS[stream], **kw):
         out.extend(page.records)
     return out
 

@@ -9,7 +9,9 @@ from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.dates import parse_api_date
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.shards import PAGE_LIMIT
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import listings
+
+LISTINGS = listings()
 
 
 @pytest.mark.slow
@@ -24,7 +26,7 @@ def test_listing_under_background_mutations_skips_nothing(stream, workers):
             until = client.store_time()
             before = {r["id"] for r in emu.store.records(stream)}
             raw_ids: list[int] = []
-            for page in fetch_pages(client, STREAMS[stream], until=until):
+            for page in fetch_pages(client, LISTINGS[stream], until=until):
                 raw_ids.extend(r["id"] for r in page.records)
             after = emu.store.records(stream)
     assert len(raw_ids) == len(set(raw_ids))
@@ -50,13 +52,13 @@ def test_a_record_created_inside_an_open_window_does_not_hide_a_removal_from_pag
 
             def get_json(path, params=None, **kwargs):
                 body = plain_get(path, params, **kwargs)
-                if path == STREAMS["subscribers"].path and (params or {}).get("page") == 1 and not mutated:
+                if path == LISTINGS["subscribers"].path and (params or {}).get("page") == 1 and not mutated:
                     mutated.append(emu.store.create("subscribers"))
                     emu.store.delete("subscribers", ids[0])
                 return body
 
             client.get_json = get_json
-            listed = [r["id"] for page in fetch_pages(client, STREAMS["subscribers"], until=until)
+            listed = [r["id"] for page in fetch_pages(client, LISTINGS["subscribers"], until=until)
                       for r in page.records]
     assert slider in listed and mutated[0] in listed and ids[0] in listed  # deleted after it was read
     assert len(listed) == len(set(listed)) == cfg.subscribers + 1

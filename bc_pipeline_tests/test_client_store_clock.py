@@ -9,7 +9,9 @@ from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.store_clock import MAX_AGE_S, StoreClock
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import listings
+
+LISTINGS = listings()
 
 T = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -33,7 +35,7 @@ def test_sibling_listings_share_one_reading_that_stays_behind_the_store():
             until = datetime.now(UTC)  # reaches the present: each listing wants the store's clock
             for stream in ("orders", "customers", "products"):
                 sibling = client.sibling()
-                listed = [r for page in fetch_pages(sibling, STREAMS[stream], since=T - timedelta(days=3650),
+                listed = [r for page in fetch_pages(sibling, LISTINGS[stream], since=T - timedelta(days=3650),
                                                       until=until) for r in page.records]
                 assert listed
                 assert sibling.clock.lower_bound() <= sibling.store_time()

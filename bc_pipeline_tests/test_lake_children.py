@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bc_pipeline.lake import publish_store
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.schema import create_all
 from bc_pipeline_tests.lake_support import catalog, lake_rows, union_of_files
 from bc_pipeline_tests.warehouse_support import connect, order_with_consignments

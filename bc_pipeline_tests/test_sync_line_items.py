@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from bc_pipeline.bigcommerce.order_items import consignments
+from bc_pipeline.completion.consignments import consignments
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import run_sync
 

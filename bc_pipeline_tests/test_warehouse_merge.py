@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bc_pipeline.warehouse.rows import rows_for
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline_tests.warehouse_support import load, order_with_consignments, snapshot, table_rows
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from bc_pipeline.warehouse.rows import rows_for
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.staging_columns import encode_json, transpose
 from bc_pipeline_tests.warehouse_support import load, order_with_consignments, table_rows
 

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse import state
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline_tests.warehouse_support import order_with_consignments, snapshot
 

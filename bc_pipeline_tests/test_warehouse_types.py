@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline_tests.warehouse_support import connect, load, order_with_consignments, table_rows
 

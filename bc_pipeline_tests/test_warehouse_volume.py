@@ -10,8 +10,8 @@ import pytest
 
 from bc_emulator.config import EmulatorConfig
 from bc_emulator.store import Store
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline_tests.warehouse_support import connect, snapshot
 
 BATCH = 2000

@@ -26,7 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.bigcommerce.paging_styles import WholeList
+from bc_pipeline.streams import listings
 
 PAGE = 250
 THREADS = 64
@@ -39,9 +40,9 @@ def page_requests(counts: dict[str, int]) -> list[tuple[str, dict[str, str]]]:
     """(path, params) of every page of every listing: the minimum, at least one page each."""
     out = []
     for name in LISTINGS:
-        stream = STREAMS[name]
+        stream = listings()[name]
         params = {k: v for k, v in stream.params.items() if k != "sort" and k != "direction"}
-        if stream.paging == "single":
+        if isinstance(stream.paging, WholeList):
             out.append((stream.path, params))
             continue
         for page in range(1, max(1, math.ceil(counts.get(name, 0) / PAGE)) + 1):

@@ -25,9 +25,9 @@ from pathlib import Path
 from bc_emulator import shapes
 from bc_emulator.config import EmulatorConfig
 from bc_emulator.store import Store
+from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 
 V2 = "http://127.0.0.1:1/stores/bench/v2"
 

@@ -1,6 +1,6 @@
 """Listing a stream page by page without skipping or repeating a record while the store changes.
 
-`fetch_pages(client, stream, since=, until=, ids=, parent_batches=, params=)` yields `Page`s as they complete.
+`fetch_pages(client, listing, since=, until=, ids=, parent_batches=, params=)` yields `Page`s as they complete.
 
 A listing (since/until) is planned from its first response: the total (v3 meta.pagination.total, v2
 /v2/orders/count, asked only when the first page is full) says how many pages remain, and the date window
@@ -32,13 +32,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.concurrent import run_tasks
 from bc_pipeline.bigcommerce.dates import format_param, parse_api_date
 from bc_pipeline.bigcommerce.idset import IdSet
+from bc_pipeline.bigcommerce.listing import Listing
 from bc_pipeline.bigcommerce.paging_ids import id_tasks, parent_tasks
 from bc_pipeline.bigcommerce.paging_styles import Page, page_shard
 from bc_pipeline.bigcommerce.shards import PAGE_LIMIT, Shard, earliest, shard_count, time_shards
-from bc_pipeline.bigcommerce.streams import Stream
 
 __all__ = ["Page", "fetch_pages"]
 
@@ -48,24 +49,24 @@ _COUNT_NEUTRAL = frozenset({"limit", "include", "consignment_structure", "sort"}
 CLOCK_SLACK = timedelta(minutes=10)
 
 
-def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, until: datetime | None = None,
+def fetch_pages(client: ApiClient, listing: Listing, *, since: datetime | None = None, until: datetime | None = None,
                 ids: list[int] | tuple[int, ...] | None = None,
                 parent_batches: Iterable[Iterable[int]] | None = None,
                 params: Mapping[str, Any] | None = None, total: int | None = None) -> Iterator[Page]:
     """`total`: the window's record count when the caller already asked for it (v2 then skips its count).
     `ids` and `parent_batches` (batches of parent ids, each one listing) ignore the date window."""
-    base: dict[str, Any] = {"limit": PAGE_LIMIT, **stream.params, **(params or {})}
+    base: dict[str, Any] = {"limit": PAGE_LIMIT, **listing.params, **(params or {})}
     if ids is not None and parent_batches is not None:
         raise ValueError("fetch_pages takes ids= or parent_batches=, not both")
     tasks = None
     if ids is not None:
-        tasks = id_tasks(client, stream, ids, base)
+        tasks = id_tasks(client, listing, ids, base)
     elif parent_batches is not None:
-        tasks = parent_tasks(client, stream, parent_batches, base)
+        tasks = parent_tasks(client, listing, parent_batches, base)
     if tasks is not None:
         pages = run_tasks(tasks, client.gate.allowed_workers(client.max_workers))
     else:
-        pages = _listing(client, stream, since, until, base, total)
+        pages = _listing(client, listing, since, until, base, total)
     seen = IdSet()
     for page in pages:
         fresh = []
@@ -78,66 +79,60 @@ def fetch_pages(client: Any, stream: Stream, *, since: datetime | None = None, u
         yield page
 
 
-def _listing(client: Any, stream: Stream, since: datetime | None, until: datetime | None,
+def _listing(client: ApiClient, listing: Listing, since: datetime | None, until: datetime | None,
              base: dict[str, Any], counted: int | None = None) -> Iterator[Page]:
-    if stream.paging == "single":
-        body = client.get_json(stream.path, {k: v for k, v in base.items() if k != "limit"})
-        yield Page(stream.name, list(body or []), params=base)
-        return
-    if stream.paging == "per_parent":
-        raise ValueError(f"stream {stream.name} is read per parent: call fetch_pages with ids=")
     planning = 0
     live_from: datetime | None = None  # the store's clock at the start, when the window reaches it
-    if stream.dated and until is None:
+    if listing.dated and until is None:
         store_now, asked = _store_clock(client)
         until = store_now - timedelta(seconds=1)  # changes from now on land after `until`
         planning += asked
-    elif stream.dated and until is not None and until >= datetime.now(UTC) - CLOCK_SLACK:
+    elif listing.dated and until is not None and until >= datetime.now(UTC) - CLOCK_SLACK:
         store_now, asked = _store_clock(client)
         live_from = store_now - timedelta(seconds=1)
         planning += asked
         if until < live_from:
             live_from = None
-    whole = _closing(Shard(since if stream.dated else None, until if stream.dated else None), live_from)
+    whole = _closing(Shard(since if listing.dated else None, until if listing.dated else None), live_from)
     total: int | None = None
-    if stream.paging == "keyset_v2" and counted is not None and not base.keys() - _COUNT_NEUTRAL:
+    if listing.paging.counts_apart and counted is not None and not base.keys() - _COUNT_NEUTRAL:
         total = counted  # the caller counted exactly this window with no other filter
     # The first page of the whole window; keep reading it when one shard is enough.
-    probe = page_shard(client, stream, whole, base)
+    probe = page_shard(client, listing, whole, base)
     first = next(probe, None)
     if first is None:
         return
-    if stream.paging == "keyset_v2" and total is None and not first.last:
+    if listing.paging.counts_apart and total is None and not first.last:
         # v2 lists carry no total: a window past one page asks /v2/orders/count (a smaller one needs none)
-        total = _v2_count(client, stream, whole, base)
+        total = _v2_count(client, listing, whole, base)
         planning += 1
     first.requests += planning
     yield first
     total = total if total is not None else (first.total or 0)
     workers = client.gate.allowed_workers(client.max_workers)
     per_page = first.per_page or PAGE_LIMIT
-    if not stream.dated or first.last or shard_count(total, 1, workers, per_page) <= 1:
+    if not listing.dated or first.last or shard_count(total, 1, workers, per_page) <= 1:
         yield from probe
         return
     probe.close()
     # Keyset shards all start after the probe's last id; cursor and page shards start afresh (the
     # probe's records come again and are dropped as repeats).
-    reuse = stream.paging in ("keyset_v2", "keyset_v3")
+    reuse = listing.paging.keyset
     after_id = first.records[-1]["id"] if reuse and first.records else None
     anchor = since or earliest([parse_api_date(r.get("date_modified")) for r in first.records])
     shards = [_closing(s, live_from)
-              for s in _plan(stream, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)]
+              for s in _plan(listing, whole, total, 1 if reuse else 0, workers, anchor=anchor, per_page=per_page)]
     splits = _SplitBudget(workers if reuse and anchor is not None else 0)
-    tasks = [_task(client, stream, s, base, after_id, splits, anchor) for s in shards]
+    tasks = [_task(client, listing, s, base, after_id, splits, anchor) for s in shards]
     yield from run_tasks(tasks, workers)
     if live_from is not None and (len(shards) > 1 or splits.used):
         # The window reaches the present: a record modified during the listing kept a date inside it and
         # may have moved from a shard not yet past it to one already past it. It now sits in
         # [live_from, until]; read that slice once more (one shard, so nothing can move across it).
-        yield from page_shard(client, stream, Shard(max(live_from, since) if since else live_from, until), base)
+        yield from page_shard(client, listing, Shard(max(live_from, since) if since else live_from, until), base)
 
 
-def _store_clock(client: Any) -> tuple[datetime, int]:
+def _store_clock(client: ApiClient) -> tuple[datetime, int]:
     """A time the store's clock has reached, and the requests it took: none when a recent reading by this
     client or a sibling gives a lower bound (store_clock.py), else GET /v2/time."""
     known = client.clock.lower_bound()
@@ -152,7 +147,7 @@ def _closing(shard: Shard, live_from: datetime | None) -> Shard:
     return replace(shard, closed=ended)
 
 
-def _plan(stream: Stream, whole: Shard, total: int, pages_done: int, workers: int,
+def _plan(listing: Listing, whole: Shard, total: int, pages_done: int, workers: int,
           anchor: datetime | None, per_page: int = PAGE_LIMIT) -> list[Shard]:
     count = shard_count(total, pages_done, workers, per_page)
     if count <= 1 or whole.date_max is None or anchor is None or anchor >= whole.date_max:
@@ -190,14 +185,14 @@ def _worth_splitting(page: Page) -> bool:
     return len(page.records) >= PAGE_LIMIT
 
 
-def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after_id: Any,
+def _task(client: ApiClient, listing: Listing, shard: Shard, base: dict[str, Any], after_id: Any,
           splits: _SplitBudget, anchor: datetime | None):
     """Page one shard; when a worker is idle, hand the later half of the shard's time range to it.
     Both halves continue after the last id read, which covered the whole range, so nothing is lost."""
     def task(emit, pool) -> None:
         current, after = shard, after_id
         while True:
-            pages = page_shard(client, stream, current, base, after_id=after)
+            pages = page_shard(client, listing, current, base, after_id=after)
             for page in pages:
                 emit(page)
                 if page.last:
@@ -208,7 +203,7 @@ def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after
                 halves = _halves(current, anchor) if anchor is not None else None
                 if halves and _worth_splitting(page) and pool.idle() and splits.take():
                     current = halves[0]
-                    pool.spawn(_task(client, stream, halves[1], base, after, splits, anchor))
+                    pool.spawn(_task(client, listing, halves[1], base, after, splits, anchor))
                     pages.close()
                     break
             else:
@@ -216,11 +211,11 @@ def _task(client: Any, stream: Stream, shard: Shard, base: dict[str, Any], after
     return task
 
 
-def _v2_count(client: Any, stream: Stream, shard: Shard, base: dict[str, Any]) -> int:
+def _v2_count(client: ApiClient, listing: Listing, shard: Shard, base: dict[str, Any]) -> int:
     params = {k: v for k, v in base.items() if k not in _COUNT_NEUTRAL}
     if shard.date_min is not None:
-        params[stream.date_min] = format_param(shard.date_min)
+        params[listing.date_min] = format_param(shard.date_min)
     if shard.date_max is not None:
-        params[stream.date_max] = format_param(shard.date_max)
-    body = client.get_json(stream.count_path, params) or {}
+        params[listing.date_max] = format_param(shard.date_max)
+    body = client.get_json(listing.count_path, params) or {}
     return int(body.get("count", 0))

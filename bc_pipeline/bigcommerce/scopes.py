@@ -8,9 +8,10 @@ fetched by id) store_cart_read_only; webhooks (/v3/hooks) are in the default sco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
+from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.errors import (
     ApiRequestError,
     AuthError,
@@ -49,42 +50,35 @@ class AccessResult:
     scope_to_grant: str | None
 
 
-# Carts are read one by one (no listing): a cart that does not exist answers 404 to a token that may read
-# carts, 403 to one that may not.
-NO_SUCH_CART = "/v3/carts/00000000-0000-4000-8000-000000000000"
-# Every resource the pipeline reads, with the cheapest request that proves it is readable.
-CHECKED_RESOURCES: tuple[tuple[str, str], ...] = (
-    ("store information", "/v2/store"),
-    ("customers", "/v3/customers"),
-    ("customer addresses", "/v3/customers/addresses"),
-    ("customer attribute values", "/v3/customers/attribute-values"),
-    ("subscribers", "/v3/customers/subscribers"),
-    ("orders", "/v2/orders"),
-    ("order statuses", "/v2/order_statuses"),
-    ("products", "/v3/catalog/products"),
-    ("variants", "/v3/catalog/variants"),
-    ("categories", "/v3/catalog/categories"),
-    ("brands", "/v3/catalog/brands"),
-    ("abandoned carts", NO_SUCH_CART),
-    ("webhooks", "/v3/hooks"),
-)
+@dataclass(frozen=True)
+class Probe:
+    """The cheapest request that proves the token may read a resource."""
+
+    resource: str                        # what `bc-pipeline check` calls it
+    path: str
+    listing: bool = True                 # a listing, asked for one record (limit=1)
+    readable_when_missing: bool = False  # an item path with an id no store has: 404 proves the scope
 
 
-def check_access(client: Any) -> list[AccessResult]:
-    """One request (limit=1) per resource. A 401 is raised at once (nothing else is worth checking);
-    other failures (store not found, unreachable, unavailable) propagate too."""
+STORE_PROBE = Probe("store information", "/v2/store", listing=False)
+WEBHOOKS_PROBE = Probe("webhooks", "/v3/hooks")
+
+
+def check_access(client: ApiClient, probes: Iterable[Probe]) -> list[AccessResult]:
+    """One request per probe (the registry, bc_pipeline/streams.py, lists them). A 401 is raised at once
+    (nothing else is worth checking); other failures (store not found, unreachable, unavailable) propagate too."""
     results: list[AccessResult] = []
-    for resource, path in CHECKED_RESOURCES:
-        params = None if path in ("/v2/store", NO_SUCH_CART) else {"limit": 1}
+    for probe in probes:
+        resource, path = probe.resource, probe.path
         try:
-            client.get_json(path, params)
+            client.get_json(path, {"limit": 1} if probe.listing else None)
         except AuthError:
             raise
         except ScopeError as exc:
             results.append(AccessResult(resource, path, False, exc.status, exc.scope or scope_for_path(path)))
             continue
         except ApiRequestError as exc:
-            if path == NO_SUCH_CART and exc.status == 404:  # may read carts; this one does not exist
+            if probe.readable_when_missing and exc.status == 404:  # may read it; this one does not exist
                 results.append(AccessResult(resource, path, True, 404, None))
             else:
                 results.append(AccessResult(resource, path, False, exc.status, None))

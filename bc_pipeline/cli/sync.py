@@ -130,11 +130,12 @@ def check() -> None:
     from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
     from bc_pipeline.bigcommerce.scopes import check_access
+    from bc_pipeline.streams import probes
 
     with store_environment(settings) as active:
         client = BigCommerceClient(active.api_url, active.store_hash, active.access_token.get_secret_value())
         try:
-            results = check_access(client)
+            results = check_access(client, probes())
         except BigCommerceError as exc:
             raise click.ClickException(str(exc)) from None
         finally:

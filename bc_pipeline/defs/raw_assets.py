@@ -22,9 +22,11 @@ from bc_pipeline.defs.partitions import check_partition_is_store, store_partitio
 from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.streams import dated_streams
 from bc_pipeline.sync.report import progress_log
-from bc_pipeline.sync.runs import DATED_STREAMS, sync_dated_streams
+from bc_pipeline.sync.runs import sync_dated_streams
 
+DATED_STREAMS = dated_streams()
 DATED_TABLES = tuple(t for tables in DATED_STREAMS.values() for t in tables)
 
 

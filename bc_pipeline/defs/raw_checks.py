@@ -6,6 +6,7 @@ import dagster as dg
 import duckdb
 
 from bc_pipeline.defs.metadata import raw_key
+from bc_pipeline.streams import marked_tables
 from bc_pipeline.warehouse.checks import RAW_CHECKS, raw_check_names
 
 DESCRIPTIONS = {
@@ -19,7 +20,7 @@ def raw_check_specs(tables: list[str] | tuple[str, ...]) -> list[dg.AssetCheckSp
     return [
         dg.AssetCheckSpec(name, asset=raw_key(t), blocking=True, description=DESCRIPTIONS[name])
         for t in tables
-        for name in raw_check_names(t)
+        for name in raw_check_names(t, marked=t in marked_tables())
     ]
 
 
@@ -43,6 +44,6 @@ def raw_check_results(
     selected = context.selected_asset_check_keys
     return [
         check_result(RAW_CHECKS[name](conn, table), name, key)
-        for name in raw_check_names(table)
+        for name in raw_check_names(table, marked=table in marked_tables())
         if dg.AssetCheckKey(key, name) in selected
     ]

@@ -11,17 +11,15 @@ from bc_pipeline.defs.partitions import check_partition_is_store, store_partitio
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.schedules import store_run_request
 from bc_pipeline.defs.settings import settings
-from bc_pipeline.sync.reconcile import ID_LISTINGS, reconcile
-
-RECONCILED_TABLES = {"customers": "customers", "products": "products", "variants": "variants",
-                     "categories": "categories", "brands": "brands"}
+from bc_pipeline.streams import reconciled
+from bc_pipeline.sync.reconcile import reconcile
 
 
 @dg.asset(
     key=["bigcommerce", "deletes_reconciled"],
     group_name="bigcommerce",
     kinds={"bigcommerce", "duckdb"},
-    deps=[raw_key(t) for t in RECONCILED_TABLES.values()],
+    deps=[raw_key(s.table) for s in reconciled()],
     pool="duckdb",
     partitions_def=store_partitions,
 )
@@ -31,7 +29,7 @@ def deletes_reconciled(context: dg.AssetExecutionContext, bigcommerce: BigCommer
     that the store no longer lists are marked `_deleted_at` (rows are kept). Lists ids only."""
     check_partition_is_store(context, bigcommerce.store_hash)
     with one_line_failures(context), closing(bigcommerce.client()) as client:
-        reports = reconcile(client, warehouse.get_connection, list(ID_LISTINGS), at=client.store_time())
+        reports = reconcile(client, warehouse.get_connection, at=client.store_time())
     metadata: dict = {}
     for name, report in reports.items():
         context.log.info(f"{name}: {report.records:,} ids listed in {report.requests} requests, "

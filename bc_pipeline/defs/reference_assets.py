@@ -15,15 +15,18 @@ from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
 from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.streams import Role, reference_tables, stream, with_role
 from bc_pipeline.sync.reference import sync_reference_streams
 from bc_pipeline.sync.report import progress_log
 
-REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses", "customer_attributes")
+REFERENCE_TABLES = reference_tables()
+# A stream listed by its parents' rows (variants by products) comes after its parent's tables.
+_AFTER = {t: tuple(raw_key(p) for p in (s.by_parent,) if p) for s in with_role(Role.REFERENCE) for t in s.tables}
 
 
 @dg.multi_asset(
     name="bigcommerce_reference_streams",
-    specs=[raw_spec(t, deps=(raw_key("products"),) if t == "variants" else ()) for t in REFERENCE_TABLES],
+    specs=[raw_spec(t, deps=_AFTER[t]) for t in REFERENCE_TABLES],
     check_specs=raw_check_specs(REFERENCE_TABLES),
     partitions_def=store_partitions,
     can_subset=True,
@@ -32,16 +35,18 @@ REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses", "custo
 def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource, warehouse: WarehouseResource):
     """Full listings of categories, brands and order statuses; variants of changed products (or all, daily)."""
     check_partition_is_store(context, bigcommerce.store_hash)
-    selected = [t for t in REFERENCE_TABLES if raw_key(t) in context.selected_asset_keys]
+    chosen = context.selected_asset_keys
+    selected = [s.name for s in with_role(Role.REFERENCE) if any(raw_key(t) in chosen for t in s.tables)]
     with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports = sync_reference_streams(
             client, warehouse.get_connection, selected, progress=lambda r: progress_log.info(r.progress_line())
         )
     with warehouse.get_connection() as conn:
-        for table, report in reports.items():
+        for name, report in reports.items():
             context.log.info(report.progress_line())
             progress_log.info(report.progress_line())
-            if not report.error:
-                yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
-                                           check_results=raw_check_results(context, conn, table))
+            for table in () if report.error else stream(name).tables:
+                if raw_key(table) in chosen:
+                    yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
+                                               check_results=raw_check_results(context, conn, table))
     fail_on_stream_errors(context, reports)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 import os
 from datetime import datetime, timedelta
-from typing import Any
 
+from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.dates import format_param
-from bc_pipeline.bigcommerce.streams import Stream
+from bc_pipeline.bigcommerce.listing import Listing
 
 CHECKPOINT_RECORDS = int(os.environ.get("BC_CHECKPOINT_RECORDS", "100000"))
 COUNT_WINDOWS_LONGER_THAN = timedelta(days=1)
@@ -24,7 +24,7 @@ SECOND = timedelta(seconds=1)
 RESUME_SHARD = "time-chunks"
 
 
-def count_in_window(client: Any, stream: Stream, since: datetime, until: datetime) -> int:
+def count_in_window(client: ApiClient, stream: Listing, since: datetime, until: datetime) -> int:
     """Records of a dated stream modified in [since, until] (both inclusive), in one request."""
     dates = {stream.date_min: format_param(since), stream.date_max: format_param(until)}
     if stream.count_path:
@@ -38,7 +38,7 @@ Chunk = tuple[datetime | None, datetime | None, int | None]
 
 
 def plan_chunks(
-    client: Any, stream: Stream, since: datetime | None, until: datetime | None, per_chunk: int | None = None
+    client: ApiClient, stream: Listing, since: datetime | None, until: datetime | None, per_chunk: int | None = None
 ) -> list[Chunk]:
     """Inclusive [start, end, records] chunks covering [since, until]; one chunk unless the window is long and
     full. `records` is the count when it is known for exactly that chunk (the listing then need not ask again)."""

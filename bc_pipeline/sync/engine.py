@@ -1,7 +1,8 @@
 """The sync engine: records from the API into DuckDB, streamed in batches, one writer.
 
 Each stream's listing runs in its own producer thread (which itself fetches shards concurrently within the
-quota, see bigcommerce/paging.py) and completes capped embedded lists (bigcommerce/completion.py). Pages go
+quota, see bigcommerce/paging.py) and completes capped embedded lists (completion/). What each stream
+reads, completes and writes is its entry in the stream registry (bc_pipeline/streams.py). Pages go
 through a bounded queue to the calling thread, the only one that touches DuckDB: it flattens a batch into
 rows per table and merges it in one transaction. A stream's high-water mark is written in the transaction of
 its last batch, so it is never ahead of committed data; a stream that fails writes its error and keeps its
@@ -33,16 +34,15 @@ import duckdb
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.completion.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.gc_pause import gc_relaxed
+from bc_pipeline.streams import stream as registered
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
-from bc_pipeline.sync.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import WarehouseLocked
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 
 BATCH_RECORDS = 5_000
 QUEUE_PAGES = 16  # a parsed 250-order page is ~10 MB of objects; 16 still cover the latency of a page
@@ -62,8 +62,8 @@ class StreamPlan:
     params: dict[str, str] = field(default_factory=dict)
     high_water_mark: datetime | None = None  # written with the last batch when the listing completes
     authoritative: bool = False  # a complete listing: rows whose ids it did not return are marked deleted
-    # List by parent, one listing per batch (stream.parent_filter); authoritative then judges only the rows
-    # whose parent (stream.parent_key) was listed.
+    # List by parent, one listing per batch (listing.parent_filter); authoritative then judges only the rows
+    # whose parent (listing.parent_key) was listed.
     parent_batches: tuple[tuple[int, ...], ...] | None = None
     state_key: str | None = None  # where its success is recorded (default: the stream's name)
     checkpointed: bool = False  # long windows run in time chunks whose completion is checkpointed
@@ -95,15 +95,17 @@ def _put_until_stopped(out: queue.Queue, stop: threading.Event) -> Callable[[tup
 def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop: threading.Event) -> None:
     """Fetch one stream with its own client (shared quota gate): its stats are this stream's requests."""
     put = _put_until_stopped(out, stop)
-    completer = Completer(client, plan.stream, put, stop)
+    completer = None
     try:
-        stream = STREAMS[plan.stream]
+        stream = registered(plan.stream)
+        completer = Completer(client, plan.stream, stream.completion, put, stop)
+        listing = stream.listing
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
-        chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until, None)]
+        chunks = plan_chunks(client, listing, since, plan.until) if plan.checkpointed else [(since, plan.until, None)]
         if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
             chunks = []
         for chunk_since, chunk_until, counted in chunks:
-            pages = fetch_pages(client, stream, since=chunk_since, until=chunk_until, ids=plan.ids,
+            pages = fetch_pages(client, listing, since=chunk_since, until=chunk_until, ids=plan.ids,
                                 parent_batches=plan.parent_batches, params=plan.params or None, total=counted)
             with closing(pages):  # leaving early (the run stopped) stops the listing's page workers
                 for page in pages:  # interim counts; the stream client's stats give the exact total at the end
@@ -121,7 +123,8 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop
         except Stopped:
             pass
     finally:
-        completer.close()
+        if completer is not None:
+            completer.close()
 
 
 class _Writer:
@@ -203,7 +206,7 @@ class _Writer:
             )
         if records or state_writes:
             started = time.monotonic()
-            rows = rows_for(plan.stream, records)
+            rows = registered(plan.stream).flatten(records)
             report.transform_seconds += time.monotonic() - started
             started = time.monotonic()
             with self.connect() as conn:
@@ -219,13 +222,13 @@ class _Writer:
         seen = self.seen_ids.pop(plan.stream, set())
         if plan.ids is not None:
             report.missing_ids = sorted(set(plan.ids) - seen)
-        stream = STREAMS[plan.stream]
+        stream = registered(plan.stream)
         if plan.authoritative:
             within = None  # a listing by parent is authoritative for the children of those parents only
             if plan.parent_batches is not None:
-                within = (stream.parent_key or "", [p for batch in plan.parent_batches for p in batch])
+                within = (stream.listing.parent_key or "", [p for batch in plan.parent_batches for p in batch])
             with self.connect() as conn:
-                report.deleted += mark_gone(conn, stream.tables[0], seen, self.synced_at, within=within)[1]
+                report.deleted += mark_gone(conn, stream.table, seen, self.synced_at, within=within)[1]
         report.high_water_mark = plan.high_water_mark
 
     def fail(self, plan: StreamPlan, report: StreamReport, exc: BaseException) -> None:

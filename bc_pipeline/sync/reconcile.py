@@ -16,40 +16,32 @@ from datetime import datetime
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import Stream, reconciled
 from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.engine import Connect
 from bc_pipeline.sync.report import StreamReport
 
-# stream -> the id-only parameters its endpoint supports
-ID_LISTINGS: dict[str, dict[str, str]] = {
-    "customers": {},  # /v3/customers has no include_fields; without includes its records are small
-    "products": {"include_fields": "id"},
-    "variants": {"include_fields": "id,product_id"},
-    "categories": {"include_fields": "id"},
-    "brands": {"include_fields": "id"},
-}
+
+def _id_listing(stream: Stream):
+    """The stream's listing without its includes (the id-only parameters are the entry's `reconcile`)."""
+    fixed = {k: v for k, v in stream.listing.params.items() if k != "include"}
+    return dataclasses.replace(stream.listing, params=fixed)
 
 
-def _id_stream(name: str):
-    stream = STREAMS[name]
-    fixed = {k: v for k, v in stream.params.items() if k != "include"}
-    return dataclasses.replace(stream, params=fixed)
-
-
-def reconcile(client: BigCommerceClient, connect: Connect, streams: list[str], at: datetime) -> dict[str, StreamReport]:
-    """List the ids of each stream; mark rows of its table whose ids the store no longer has."""
+def reconcile(client: BigCommerceClient, connect: Connect, at: datetime) -> dict[str, StreamReport]:
+    """List the ids of each reconciled stream; mark rows of its table whose ids the store no longer has."""
     reports: dict[str, StreamReport] = {}
-    for name in streams:
+    for stream in reconciled():
+        name = stream.name
         report = StreamReport(f"{name}_ids", started=time.monotonic())
         before = client.stats.snapshot()["requests"]
         seen: set[int] = set()
-        for page in fetch_pages(client, _id_stream(name), params=ID_LISTINGS[name]):
+        for page in fetch_pages(client, _id_listing(stream), params=stream.reconcile):
             seen.update(int(r["id"]) for r in page.records)
             report.pages += 1
             report.records += len(page.records)
         with connect() as conn:
-            gone, report.deleted = mark_gone(conn, STREAMS[name].tables[0], seen, at)
+            gone, report.deleted = mark_gone(conn, stream.table, seen, at)
         report.requests = int(client.stats.snapshot()["requests"] - before)
         report.missing_ids = gone
         report.seconds = time.monotonic() - report.started

@@ -1,5 +1,5 @@
-"""The undated streams: categories, brands and order statuses (small: listed in full every run) and
-variants.
+"""The undated streams (the registry's Role.REFERENCE): categories, brands, order statuses and customer
+attribute definitions (small: listed in full every run) and variants (listed by the products' rows).
 
 Variants carry no dates and a variant-only change does not move its product's `date_modified` (a defect
 every peer connector inherits), so no listing can ask for "variants changed since". bc_pipeline catches
@@ -29,12 +29,12 @@ import duckdb
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.shards import packed_batches
+from bc_pipeline.streams import full_listings, stream
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 
 FULL_VARIANTS_EVERY = timedelta(hours=24)
-FULL_LISTINGS = ("categories", "brands", "order_statuses", "customer_attributes")
 
 
 # Every product the warehouse holds (live, or named by a live variant) and how many live variants it has.
@@ -72,7 +72,7 @@ def sync_reference_streams(
 ) -> dict[str, StreamReport]:
     with state.errors_recorded(connect, streams):
         now = client.store_time()
-    plans = [StreamPlan(s, authoritative=s != "order_statuses") for s in streams if s in FULL_LISTINGS]
-    if "variants" in streams:
+    plans = [StreamPlan(s.name, authoritative=s.marks_deletes) for s in full_listings() if s.name in streams]
+    if any(stream(s).by_parent for s in streams):  # variants, the one stream listed by its parents' rows
         plans.append(plan_variants(connect, now))
     return run_plans(client, connect, plans, progress=progress)

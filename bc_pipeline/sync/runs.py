@@ -1,5 +1,6 @@
-"""One run of the dated streams (customers, subscribers, orders, products): plan each stream's window from
-its own high-water mark and the run's window kind, run them together; failures are in each report."""
+"""One run of the dated streams (the registry's Role.DATED: customers, subscribers, orders, products): plan
+each stream's window from its own high-water mark and the run's window kind, run them together; failures are
+in each report."""
 
 from __future__ import annotations
 
@@ -11,14 +12,6 @@ from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.sync.windows import Window, WindowKind, next_high_water_mark, plan_window
 from bc_pipeline.warehouse import state
-
-# Stream -> the raw tables it feeds (first is the stream's own table).
-DATED_STREAMS: dict[str, tuple[str, ...]] = {
-    "customers": ("customers", "customer_addresses"),
-    "subscribers": ("subscribers",),
-    "orders": ("orders", "order_line_items", "order_shipping_addresses"),
-    "products": ("products",),
-}
 
 
 def _resume_point(conn, stream: str) -> tuple[datetime, datetime] | None:

@@ -20,9 +20,6 @@ from bc_pipeline.mapping.checks import CheckOutcome
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.state import STATE_TABLE
 
-# Raw tables whose rows carry the `date_modified` their stream's high-water mark is about.
-MARKED_TABLES = ("customers", "subscribers", "orders", "products")
-
 
 def ids_unique(conn: duckdb.DuckDBPyConnection, table: str) -> CheckOutcome:
     t = TABLES[table]
@@ -73,12 +70,13 @@ def nothing_past_the_mark(conn: duckdb.DuckDBPyConnection, table: str) -> CheckO
     )
 
 
-def raw_check_names(table: str) -> list[str]:
-    """The checks a raw table carries (names as the UI shows them)."""
+def raw_check_names(table: str, *, marked: bool) -> list[str]:
+    """The checks a raw table carries (names as the UI shows them); `marked`: its rows carry the
+    `date_modified` its stream's high-water mark is about (a dated stream's own table, streams.marked_tables)."""
     names = ["ids_unique"]
     if TABLES[table].parent:
         names.append("parents_present")
-    if table in MARKED_TABLES:
+    if marked:
         names.append("nothing_past_the_mark")
     return names
 

@@ -1,5 +1,8 @@
 """Record -> row flattening: what one API record becomes in each warehouse table.
 
+One flattener per kind of record; the stream registry (bc_pipeline/streams.py) names each stream's, and
+`streams.rows_for(stream, records)` calls it. Orders walk their consignments with completion's walker
+(completion/consignments.py), the same one that completes truncated orders.
 Pure and fast (the hot path): plain dict copies and comprehensions, no per-field validation. Values stay as
 the API gave them (strings for v2 money and dates, JSON numbers for v3 money); load.py types them in DuckDB.
 Every top-level field the contract does not name goes to `_extra`, so nothing is dropped.
@@ -17,12 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bc_pipeline.warehouse.rows_carts import cart_rows
+from bc_pipeline.completion.consignments import rebuilt, truncated
 from bc_pipeline.warehouse.schema import TABLES
 
 Row = dict[str, Any]
+Flatten = Callable[[Iterable[dict]], dict[str, list[Row]]]  # records -> rows per table (every table it feeds)
 _KNOWN = {name: frozenset(c.name for c in t.api_columns) for name, t in TABLES.items()}
-_CONSIGNMENT_LISTS = ("shipping", "pickups", "downloads")
+_ITEM, _ADDRESS = _KNOWN["order_line_items"], _KNOWN["order_shipping_addresses"]
 
 
 def _row(rec: dict, known: frozenset[str], handled: frozenset[str] = frozenset()) -> Row:
@@ -38,7 +42,7 @@ def _row(rec: dict, known: frozenset[str], handled: frozenset[str] = frozenset()
     return row
 
 
-def _plain(table: str) -> Callable[[Iterable[dict]], dict[str, list[Row]]]:
+def plain(table: str) -> Flatten:
     known = _KNOWN[table]
 
     def flatten(records: Iterable[dict]) -> dict[str, list[Row]]:
@@ -56,84 +60,65 @@ def _child(rec: dict, known: frozenset[str], key: str, parent_id: Any, version: 
     return row
 
 
-def _orders(records: Iterable[dict]) -> dict[str, list[Row]]:
+def order_rows(records: Iterable[dict]) -> dict[str, list[Row]]:
+    """Orders, their line items (every consignment kind) and shipping addresses (shipping consignments). The
+    order row keeps `consignments` with line items as ids; an order whose line items are not all full
+    records, or are truncated, does not replace its stored line items."""
     k_order = _KNOWN["orders"]
     orders: list[Row] = []
     items: list[Row] = []
     addrs: list[Row] = []
     for rec in records:
         row = _row(rec, k_order)
-        oid = rec.get("id")
         version = rec.get("date_modified")
         deleted = version if rec.get("is_deleted") is True else None
         row["_deleted_at"] = deleted
         row["_children"] = ()
-        cons = rec.get("consignments")
-        groups = [cons] if isinstance(cons, dict) else cons if isinstance(cons, list) else []
-        if groups and all(isinstance(g, dict) for g in groups):
-            slim_groups = []
-            items_known = True
-            saw_kind = False
-            for group in groups:
-                slim = dict(group)
-                for kind in _CONSIGNMENT_LISTS:
-                    if isinstance(group.get(kind), list):
-                        saw_kind = True
-                        slim[kind], ok = _consignments(group[kind], kind, oid, version, deleted, items, addrs)
-                        items_known &= ok
-                email = group.get("email")
-                if isinstance(email, dict) and isinstance(email.get("gift_certificates"), list):
-                    slim["email"] = dict(email)
-                    slim["email"]["gift_certificates"], ok = _consignments(
-                        email["gift_certificates"], "email", oid, version, deleted, items, addrs
-                    )
-                    items_known &= ok
-                slim_groups.append(slim)
-            if saw_kind:
-                row["consignments"] = slim_groups[0] if isinstance(cons, dict) else slim_groups
-                complete_items = items_known and "__warning__" not in rec
-                row["_children"] = ("order_shipping_addresses",) + (("order_line_items",) if complete_items else ())
+        parts = _ConsignmentRows(rec.get("id"), version, deleted, items, addrs)
+        slim = rebuilt(rec, parts.take)
+        if slim is not None:
+            row["consignments"] = slim
+            complete_items = parts.items_known and not truncated(rec)
+            row["_children"] = ("order_shipping_addresses",) + (("order_line_items",) if complete_items else ())
         orders.append(row)
     return {"orders": orders, "order_line_items": items, "order_shipping_addresses": addrs}
 
 
-def _consignments(
-    consignments: list, kind: str, oid: Any, version: Any, deleted: Any, items: list[Row], addrs: list[Row]
-) -> tuple[list, bool]:
-    """Emit the line items (and shipping addresses) of a consignment list; return it with line items as ids
-    and whether every line item was a full record."""
-    k_item, k_addr = _KNOWN["order_line_items"], _KNOWN["order_shipping_addresses"]
-    slim_list: list = []
-    complete = True
-    for c in consignments:
-        if not isinstance(c, dict):
-            slim_list.append(c)
-            continue
+class _ConsignmentRows:
+    """Emits one order's line items (and shipping addresses) consignment by consignment; `take` returns the
+    consignment with its line items as ids. `items_known`: every line item was a full record."""
+
+    __slots__ = ("oid", "version", "deleted", "items", "addrs", "items_known")
+
+    def __init__(self, oid: Any, version: Any, deleted: Any, items: list[Row], addrs: list[Row]) -> None:
+        self.oid, self.version, self.deleted, self.items, self.addrs = oid, version, deleted, items, addrs
+        self.items_known = True
+
+    def take(self, kind: str, c: dict) -> dict:
         line_items = c.get("line_items")
         slim = dict(c)
         if isinstance(line_items, list):
             ids = []
             for li in line_items:
                 if isinstance(li, dict) and "id" in li:
-                    item = _child(li, k_item, "order_id", oid, version, deleted)
+                    item = _child(li, _ITEM, "order_id", self.oid, self.version, self.deleted)
                     if kind == "shipping" and item.get("order_address_id") is None:
                         item["order_address_id"] = c.get("id")
-                    items.append(item)
+                    self.items.append(item)
                     ids.append(li["id"])
                 else:  # a link object ({url, resource}): the items themselves were not included
                     ids.append(li)
-                    complete = False
+                    self.items_known = False
             slim["line_items"] = ids
         elif line_items is not None:
-            complete = False
+            self.items_known = False
         if kind == "shipping":
             addr = {k: v for k, v in c.items() if k != "line_items"}
-            addrs.append(_child(addr, k_addr, "order_id", oid, version, deleted))
-        slim_list.append(slim)
-    return slim_list, complete
+            self.addrs.append(_child(addr, _ADDRESS, "order_id", self.oid, self.version, self.deleted))
+        return slim
 
 
-def _with_children(parent: str, embedded: str, child: str, key: str) -> Callable[[Iterable[dict]], dict[str, list[Row]]]:
+def with_children(parent: str, embedded: str, child: str, key: str) -> Flatten:
     """Parents whose records embed a complete list of children (customers.addresses, products.variants)."""
     k_parent, k_child = _KNOWN[parent], _KNOWN[child]
     handled = frozenset({embedded})
@@ -156,29 +141,3 @@ def _with_children(parent: str, embedded: str, child: str, key: str) -> Callable
         return {parent: parents, child: children}
 
     return flatten
-
-
-_FLATTENERS: dict[str, Callable[[Iterable[dict]], dict[str, list[Row]]]] = {
-    "orders": _orders,
-    "customers": _with_children("customers", "addresses", "customer_addresses", "customer_id"),
-    "products": _with_children("products", "variants", "variants", "product_id"),
-    "customer_addresses": _plain("customer_addresses"),
-    "order_products": _plain("order_line_items"),
-    "variants": _plain("variants"),
-    "subscribers": _plain("subscribers"),
-    "categories": _plain("categories"),
-    "brands": _plain("brands"),
-    "order_statuses": _plain("order_statuses"),
-    "customer_attributes": _plain("customer_attributes"),
-    "carts": cart_rows,
-}
-STREAMS = tuple(_FLATTENERS)
-
-
-def rows_for(stream: str, records: Iterable[dict]) -> dict[str, list[Row]]:
-    """Flatten one stream's API records into rows per warehouse table."""
-    try:
-        flatten = _FLATTENERS[stream]
-    except KeyError:
-        raise KeyError(f"no warehouse rows for stream {stream!r}; known: {', '.join(STREAMS)}") from None
-    return flatten(records)

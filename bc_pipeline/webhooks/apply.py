@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.errors import BigCommerceError
-from bc_pipeline.bigcommerce.streams import STREAMS
+from bc_pipeline.streams import STREAMS
 from bc_pipeline.sync.engine import Connect, apply_ids
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.webhooks.carts import CartReport, apply_cart_events
@@ -129,7 +129,7 @@ class _Batch:
             with self.connect() as conn:
                 warehouse = Warehouse(conn)
                 for stream, ids in sorted(deletes.items()):
-                    table = STREAMS[stream].tables[0]
+                    table = STREAMS[stream].table
                     marked = warehouse.mark_deleted(table, ids, self.at)
                     self.report.deleted_rows[table] = self.report.deleted_rows.get(table, 0) + marked
         except Exception as exc:  # the transaction rolled back

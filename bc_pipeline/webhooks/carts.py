@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.errors import ApiRequestError
+from bc_pipeline.streams import rows_for
 from bc_pipeline.sync.engine import Connect
 from bc_pipeline.warehouse.cart_events import record_cart_events
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline.webhooks.models import WebhookPayload
 
 CART_INCLUDE = "line_items.physical_items.options,line_items.digital_items.options"
@@ -56,7 +57,7 @@ def _instant(ts: int | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
-def _fetch(client: Any, cart_id: str) -> dict[str, Any] | None:
+def _fetch(client: ApiClient, cart_id: str) -> dict[str, Any] | None:
     try:
         body = client.get_json(f"/v3/carts/{cart_id}", {"include": CART_INCLUDE})
     except ApiRequestError as exc:
@@ -66,7 +67,7 @@ def _fetch(client: Any, cart_id: str) -> dict[str, Any] | None:
     return (body or {}).get("data")
 
 
-def apply_cart_events(client: Any, connect: Connect, events: list[CartEvent], now: datetime) -> CartReport:
+def apply_cart_events(client: ApiClient, connect: Connect, events: list[CartEvent], now: datetime) -> CartReport:
     """Fetch the abandoned carts, then write every cart's row on one connection (a transaction per cart)."""
     report = CartReport()
     by_cart: dict[str, list[CartEvent]] = defaultdict(list)

@@ -2,7 +2,7 @@
 
 One table of rules, checked in order (the first pattern that matches the whole scope wins). A rule names the
 documented `data` shape and how to turn it into a `Target`: the stream to refetch (the stream table in
-bigcommerce/streams.py) and the id, or a delete. A scope no rule matches is not an error: BigCommerce has
+bc_pipeline/streams.py) and the id, or a delete. A scope no rule matches is not an error: BigCommerce has
 many scopes this pipeline does not store (carts, metafields, shipments...), and those events are no-ops.
 A scope a rule matches but whose `data` lacks the documented id is a malformed event (quarantined).
 

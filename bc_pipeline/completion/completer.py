@@ -1,4 +1,4 @@
-"""Completing records across pages, off the listing's path.
+"""Completing a stream's records across pages, off the listing's path (the sync engine's side of completion).
 
 Records with capped lists (customers with more than 10 addresses or attributes, orders truncated at 50 line
 items per consignment) wait until a batch is full and are completed on a small pool, so completion costs a
@@ -19,9 +19,9 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.bigcommerce.completion import BATCH, complete_records, needs_completion
+from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.workers import DaemonExecutor
+from bc_pipeline.completion.base import Completion
 
 COMPLETION_WORKERS = 4  # batches completed at once (their requests share the store's quota gate)
 WAIT_S = 0.2  # how often a wait looks at the stop event
@@ -34,27 +34,28 @@ class Stopped(Exception):
 class Completer:
     """Hands `(stream, records, requests)` to `put`: ready records at once, completed ones in batches."""
 
-    def __init__(self, client: BigCommerceClient, stream: str, put: Callable[[tuple], None],
+    def __init__(self, client: ApiClient, stream: str, completion: Completion | None, put: Callable[[tuple], None],
                  stop: threading.Event):
-        self.client, self.stream, self.put, self.stop = client, stream, put, stop
+        self.client, self.stream, self.completion, self.put, self.stop = client, stream, completion, put, stop
         self.held: list[dict[str, Any]] = []
-        self.batch = BATCH.get(stream, 0)
         self.pool = DaemonExecutor(COMPLETION_WORKERS, thread_name_prefix=f"bc-complete-{stream}")
         self.running: deque[Future] = deque()
 
     def add(self, records: list[dict[str, Any]], requests: int) -> None:
-        ready = [r for r in records if not needs_completion(self.stream, r)] if self.batch else records
-        if len(ready) < len(records):
-            self.held.extend(r for r in records if needs_completion(self.stream, r))
+        ready = records
+        if self.completion is not None:
+            ready = [r for r in records if not self.completion.needs(r)]
+            if len(ready) < len(records):
+                self.held.extend(r for r in records if self.completion.needs(r))
         self.put((self.stream, ready, requests))
-        if self.batch and len(self.held) >= self.batch:
+        if self.completion is not None and len(self.held) >= self.completion.batch:
             self._submit()
         while self.running and (self.running[0].done() or len(self.running) > 2 * COMPLETION_WORKERS):
             self.put((self.stream, self._result(self.running.popleft()), 0))
 
     def _submit(self) -> None:
         held, self.held = self.held, []
-        self.running.append(self.pool.submit(complete_records, self.client, self.stream, held))
+        self.running.append(self.pool.submit(self.completion.complete, self.client, held))
 
     def _result(self, future: Future) -> list[dict[str, Any]]:
         while True:
