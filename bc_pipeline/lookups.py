@@ -19,8 +19,8 @@ import duckdb
 from bc_pipeline.mapping.compile import live_rows
 from bc_pipeline.mapping.load import Mapping
 from bc_pipeline.mapping.raw_schema import MAPPED_SCHEMA, RAW_SCHEMA
-from bc_pipeline.mapping.rebuild import database_columns
-from bc_pipeline.mapping.sql_text import ident
+from bc_pipeline.warehouse.mapped import database_columns
+from bc_pipeline.warehouse.sql_text import ident
 
 Row = dict[str, Any]
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from bc_pipeline.warehouse import changes
-from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table, check_identifier, create_all, table
+from bc_pipeline.warehouse.schema import TABLES, Table, check_identifier, table
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes
@@ -66,15 +66,7 @@ class Warehouse:
 
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
-        run(conn, "SET TimeZone = 'UTC'")
-        present = run(conn,
-            "SELECT count(*) FROM duckdb_tables() "
-            "WHERE database_name = current_database() AND schema_name = ? AND table_name IN "
-            f"({', '.join('?' * (len(TABLES) + 1))})",
-            [SCHEMA, *TABLES, "_changes"],
-        )[0][0]
-        if present < len(TABLES) + 1:
-            create_all(conn)
+        run(conn, "SET TimeZone = 'UTC'")  # the tables are there: the connection was opened to write (ensure.py)
 
     def merge(
         self,
