@@ -1,8 +1,8 @@
 """Keep a mapped table current by re-mapping only the raw rows written since it was last refreshed.
 This module decides (incremental or full, with which SQL); warehouse/mapped.py runs it.
 
-A full rebuild (rebuild.py) re-maps every raw row on every run: seconds at a million orders for a sync that
-changed nothing. `refresh_entity` instead reads a watermark per entity from `mapped._refresh_state`: the
+A full rebuild (rebuild.py) re-maps every raw row on every run: work that grows with the table, even after a
+sync that changed nothing. `refresh_entity` instead reads a watermark per entity from `mapped._refresh_state`: the
 largest raw `_synced_at` the mapped table reflects (and its parent's, for line items and variants). Every
 write to a raw row stamps `_synced_at` (merges, and `mark_deleted`, which stamps the row it marks), so the
 rows past the watermark are exactly those to re-map:

@@ -44,7 +44,7 @@ from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.rows import rows_for
 
 BATCH_RECORDS = 5_000
-QUEUE_PAGES = 16  # a parsed 250-order page is ~10 MB of objects; 16 still cover the latency of a page
+QUEUE_PAGES = 16  # a parsed 250-order page is a large heap of objects; 16 still cover the latency of a page
 PROGRESS_EVERY_S = 5.0
 STOP_JOIN_S = 2.0  # how long an interrupted run waits for all its producers (daemons, abandoned past it)
 _DONE = object()

@@ -31,8 +31,8 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pi
 # Checkpoint the write-ahead log every 256 MB instead of every 16 MB: a sync commits many small batches into
 # one connection, and each checkpoint rewrites part of a growing table. Memory is capped so a large
 # backfill's peak stays flat as the store grows: DuckDB keeps table blocks cached up to its limit, so its
-# share of the peak grows with the file until it reaches the cap (it spills to disk past it). 512 MB is ample
-# for a batch's merges (a 5,000-order batch stages ~25 MB); see the benchmark for the peak per store size.
+# share of the peak grows with the file until it reaches the cap (it spills to disk past it). The cap is ample
+# for a batch's merges; the benchmark results give the peak per store size.
 SETTINGS = {"checkpoint_threshold": "256MB", "memory_limit": "512MB"}
 
 

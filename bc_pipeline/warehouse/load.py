@@ -2,8 +2,8 @@
 
 Per table of a batch: the rows are staged as a typed temp table (staging.py, through Arrow); duplicate keys keep
 the newest `date_modified` (then the last in the batch); a row is written only if no newer copy is stored. A
-written row replaces its stored copy by DELETE then INSERT (measured ~2x cheaper in DuckDB than MERGE's
-update, and a first load is a plain INSERT). For child tables (line items, shipping addresses, customer
+written row replaces its stored copy by DELETE then INSERT (cheaper in DuckDB than MERGE's update, and a
+first load is a plain INSERT). For child tables (line items, shipping addresses, customer
 addresses, variants) the children of every written parent whose winning record carried its complete set are
 replaced, so a child removed upstream disappears; children listed on their own are upserted. What a merge
 of a top-level table changes is logged in the change feed (changes.py) in the same transaction. State writes
