@@ -1,7 +1,7 @@
 """The mapped schema in the warehouse file: the mapping compiles each mapped table's SQL (mapping/compile.py)
 and decides when to rebuild or refresh it (mapping/rebuild.py, mapping/refresh.py); this module runs that
-SQL, keeps the refresh watermarks (`mapped._refresh_state`) and reads what the mapping's checks and suggestions
-need. Entity names reach it validated (mapping/validate.py) and are quoted once more here."""
+SQL, keeps the refresh watermarks (`mapped._refresh_state`) and reads what the mapping's checks, `mapping suggest`
+and the lookups (lookups.py) need. Entity names reach it validated (mapping/validate.py) and are quoted once more here."""
 
 from __future__ import annotations
 
@@ -176,3 +176,50 @@ def object_keys(conn: Connection, entity: str, column: str, where: str) -> list[
 def distinct_rows(conn: Connection, entity: str, expressions: list[str], where: str) -> list[tuple]:
     """The distinct values of the mapping's `expressions` (alias r) over the raw rows meeting `where`."""
     return run(conn, f"SELECT DISTINCT {', '.join(expressions)} FROM {raw_table(entity)} r WHERE {where}")
+
+
+# Lookups (lookups.py): rows of a mapped table by one column, answered with their column types.
+Rows = tuple[list[tuple[str, str]], list[tuple]]  # ([(column, type)], rows)
+MATCHES = {
+    "is": "{c} = ?",
+    "is_ignoring_case": "lower({c}) = lower(trim(?))",
+    "contains_ignoring_case": "contains(lower({c}), lower(?))",
+}
+
+
+def _rows(conn: Connection, sql: str, params: list) -> Rows:
+    result = conn.execute(sql, params)
+    return [(d[0], str(d[1]).upper()) for d in result.description or []], result.fetchall()
+
+
+def rows_where(conn: Connection, entity: str, column: str, match: str, value: object, *,
+               order_by: str | int | None = None, descending: bool = False, limit: int | None = None) -> Rows:
+    """The rows of mapped.<entity> whose `column` matches `value` (MATCHES), ordered by a column (or a
+    position), at most `limit`."""
+    sql = f"SELECT * FROM {mapped_table(entity)} WHERE {MATCHES[match].format(c=ident(column))}"
+    if order_by is not None:
+        key = str(int(order_by)) if isinstance(order_by, int) else ident(order_by)
+        sql += f" ORDER BY {key}{' DESC' if descending else ''}"
+    params = [value]
+    if limit is not None:
+        sql, params = sql + " LIMIT ?", [value, max(1, int(limit))]
+    return _rows(conn, sql, params)
+
+
+def products_in_category(conn: Connection, id_column: str, category_id: int, live: str) -> Rows:
+    """Mapped products whose raw row (alias r, live by the mapping's condition) lists the category."""
+    key = ident(id_column)
+    return _rows(conn,
+        f"SELECT m.* FROM {mapped_table('products')} m WHERE m.{key} IN (SELECT r.id FROM {raw_table('products')} r "
+        f"WHERE {live} AND list_contains(CAST(r.categories AS BIGINT[]), ?)) ORDER BY m.{key}",
+        [category_id],
+    )
+
+
+def categories(conn: Connection, columns: list[str], live: str, live_products: str | None) -> Rows:
+    """The raw categories' `columns` (alias r, live by the mapping's condition), with `product_count` (the
+    live products, alias p, that list each) when `live_products` is given."""
+    counts = (f", (SELECT count(*) FROM {raw_table('products')} p WHERE {live_products} "
+              "AND list_contains(CAST(p.categories AS BIGINT[]), r.id)) AS product_count") if live_products else ""
+    listed = ", ".join(f"r.{ident(c)}" for c in columns)
+    return _rows(conn, f"SELECT {listed}{counts} FROM {raw_table('categories')} r WHERE {live} ORDER BY r.id", [])
