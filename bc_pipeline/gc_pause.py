@@ -1,6 +1,6 @@
 """`gc_paused()`: pause Python's cyclic garbage collector around a burst of short-lived containers without
 cycles (an emulator page being rendered, a batch being transposed into columns), where its collections
-would cost 10-30% of the work. Restores the previous state; re-enables only if it was enabled."""
+are pure cost (they find nothing to free). Restores the previous state; re-enables only if it was enabled."""
 
 import gc
 from collections.abc import Iterator

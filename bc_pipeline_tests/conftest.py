@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from bc_emulator import Emulator, EmulatorConfig
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline_tests.warehouse_support import connect
 
@@ -79,6 +80,7 @@ def session(emulator: Emulator) -> Iterator[requests.Session]:
 @pytest.fixture
 def wh(tmp_path):
     conn = connect(tmp_path)
+    ensure_schema(conn)  # what a writer's connection does when it opens the file
     yield Warehouse(conn)
     conn.close()
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bc_pipeline.lake import LakeSettings, open_catalog
-from bc_pipeline.lake.extract import rows_sql
 from bc_pipeline.lake.read import read_table
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.lake_batches import rows_sql
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.sql import run
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import duckdb
 
-from bc_pipeline.mapping.sql_text import ident
 from bc_pipeline.warehouse.schema import TABLES
+from bc_pipeline.warehouse.sql_text import ident
 
 
 def raw_database(path: Path) -> duckdb.DuckDBPyConnection:
@@ -56,10 +56,12 @@ def emulator_warehouse(path: Path, **config: Any) -> Any:
 
     from bc_emulator import Emulator, EmulatorConfig
     from bc_pipeline.streams import rows_for
+    from bc_pipeline.warehouse.ensure import ensure_schema
     from bc_pipeline.warehouse.load import Warehouse
 
     emu = Emulator(EmulatorConfig(**{"seed": 42, "customers": 40, "orders": 90, "products": 20, "quota": None, **config}))
     conn = duckdb.connect(str(path))
+    ensure_schema(conn)
     warehouse = Warehouse(conn)
     for stream in RAW_STREAMS:
         warehouse.merge(rows_for(stream, emu.store.records(stream)), datetime.now(UTC))

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from bc_pipeline.lake import publish_store
 from bc_pipeline.streams import rows_for
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.load import Warehouse
-from bc_pipeline.warehouse.schema import create_all
 from bc_pipeline_tests.lake_support import catalog, lake_rows, union_of_files
 from bc_pipeline_tests.warehouse_support import connect, order_with_consignments
 
@@ -20,7 +20,7 @@ T2 = datetime(2026, 1, 2, tzinfo=UTC)
 
 def write(path, orders, at):
     conn = connect(path.parent, path.name)
-    create_all(conn)
+    ensure_schema(conn)
     Warehouse(conn).merge(rows_for("orders", orders), at)
     conn.close()
 

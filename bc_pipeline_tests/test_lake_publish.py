@@ -13,8 +13,8 @@ import pytest
 from bc_emulator import mutations
 from bc_pipeline.lake import publish_store, register
 from bc_pipeline.lake.schema import identifier
-from bc_pipeline.lake.state import STATE_TABLE
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.lake_marks import STATE_TABLE
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.sql import run

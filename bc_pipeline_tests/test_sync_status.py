@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
-from bc_pipeline.sync.status import format_status, read_status
+from bc_pipeline.cli.status_text import format_status
+from bc_pipeline.sync.status import read_status
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.reliability_support import sync_raw
 from bc_pipeline_tests.sync_harness import cli, store_env

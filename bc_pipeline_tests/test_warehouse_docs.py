@@ -10,7 +10,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 
 def test_schema_doc_matches_the_contract():
     assert DOC.read_text(encoding="utf-8") == schema_markdown(), (
-        "docs/schema.md is stale: run `python -m bc_pipeline.warehouse.docs docs/schema.md`"
+        "docs/schema.md is stale: run `python -m bc_pipeline.structure` (it regenerates every generated doc)"
     )
 
 

@@ -54,10 +54,13 @@ def test_progress_checkpoints_resume_and_clear(wh):
     wh.merge({}, T0, [state.progress_write("orders", T0, end, "0", "100", False),
                       state.progress_write("orders", T0, end, "1", None, True)])
     wh.merge({}, T0, [state.progress_write("orders", T0, end, "0", "250", False)])
-    got = state.read_progress(wh.conn, "orders", T0, end)
-    assert got == {"0": state.Progress("0", "250", False), "1": state.Progress("1", None, True)}
-    wh.merge({}, T0, [state.clear_progress_write("orders", T0, end)])
-    assert state.read_progress(wh.conn, "orders", T0, end) == {}
+    assert state.last_checkpoint(wh.conn, "orders", "0") == state.Checkpoint(T0, "250", False)
+    assert state.last_checkpoint(wh.conn, "orders", "1") == state.Checkpoint(T0, None, True)
+    later = T0 + timedelta(hours=1)
+    wh.merge({}, T0, [state.progress_write("orders", later, end, "0", "7", False)])
+    assert state.last_checkpoint(wh.conn, "orders", "0") == state.Checkpoint(later, "7", False)  # the latest window
+    wh.merge({}, T0, [state.clear_progress_write("orders", T0, end), state.clear_progress_write("orders", later, end)])
+    assert state.last_checkpoint(wh.conn, "orders", "0") is None and state.last_checkpoint(wh.conn, "orders", "1") is None
 
 
 def test_record_error_keeps_the_mark(wh):

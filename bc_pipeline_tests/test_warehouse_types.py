@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bc_pipeline.streams import rows_for
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline_tests.warehouse_support import connect, load, order_with_consignments, table_rows
@@ -16,12 +17,12 @@ SYNCED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 @pytest.fixture
 def conn(tmp_path):
     c = connect(tmp_path)
+    ensure_schema(c)
     yield c
     c.close()
 
 
 def test_every_table_has_the_contracted_types(conn):
-    Warehouse(conn)
     for t in TABLES.values():
         got = dict(conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
@@ -99,14 +100,13 @@ def test_unknown_fields_land_in_extra(conn):
     assert all(r["_extra"] is None for r in rows[1:])
 
 
-def test_create_all_is_idempotent_and_adds_new_contract_columns(conn):
+def test_ensure_schema_is_idempotent_and_adds_new_contract_columns(tmp_path):
+    conn = connect(tmp_path, "older.duckdb")
     conn.execute("CREATE SCHEMA bigcommerce")
     conn.execute("CREATE TABLE bigcommerce.brands (id BIGINT PRIMARY KEY, name VARCHAR)")
     conn.execute("INSERT INTO bigcommerce.brands VALUES (1, 'Kept')")
-    Warehouse(conn)
-    from bc_pipeline.warehouse.schema import create_all
-
-    create_all(conn)
+    ensure_schema(conn)
+    ensure_schema(conn)
     cols = [r[0] for r in conn.execute("DESCRIBE bigcommerce.brands").fetchall()]
     assert cols[:2] == ["id", "name"] and set(cols) == {c.name for c in TABLES["brands"].columns}
     assert conn.execute("SELECT id, name, _extra FROM bigcommerce.brands").fetchall() == [(1, "Kept", None)]

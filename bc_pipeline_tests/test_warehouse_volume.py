@@ -11,6 +11,7 @@ import pytest
 from bc_emulator.config import EmulatorConfig
 from bc_emulator.store import Store
 from bc_pipeline.streams import rows_for
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline_tests.warehouse_support import connect, snapshot
 
@@ -23,6 +24,7 @@ def test_orders_merge_in_batches_exactly_once(tmp_path):
     store = Store(EmulatorConfig(seed=7, customers=500, orders=6000, products=100))
     orders = store.records("orders")
     conn = connect(tmp_path)
+    ensure_schema(conn)
     wh = Warehouse(conn)
     synced = datetime(2026, 1, 1, tzinfo=UTC)
     written = 0

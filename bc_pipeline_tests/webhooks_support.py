@@ -20,7 +20,7 @@ from bc_emulator import Emulator
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.sync.engine import StreamPlan, run_plans
 from bc_pipeline.warehouse.connect import writer_connection
-from bc_pipeline.warehouse.schema import create_all
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.store import StoreIdentity
 
 BACKFILL_STREAMS = ("customers", "subscribers", "orders", "products", "categories")
@@ -31,7 +31,7 @@ def connector(db_path: Path):
     def connect() -> Iterator[duckdb.DuckDBPyConnection]:
         conn = duckdb.connect(str(db_path))
         try:
-            create_all(conn)
+            ensure_schema(conn)
             yield conn
         finally:
             conn.close()

@@ -23,8 +23,8 @@ import duckdb
 from bc_pipeline.mapping.load import load_mapping, parse_mapping
 from bc_pipeline.mapping.rebuild import rebuild_entity
 from bc_pipeline.mapping.refresh import refresh_entity
-from bc_pipeline.mapping.sql_text import ident
 from bc_pipeline.warehouse.schema import TABLES
+from bc_pipeline.warehouse.sql_text import ident
 
 FILLED = {
     "id": "i",

@@ -27,6 +27,7 @@ from bc_emulator.config import EmulatorConfig
 from bc_emulator.store import Store
 from bc_pipeline.streams import rows_for
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.load import Warehouse
 
 V2 = "http://127.0.0.1:1/stores/bench/v2"
@@ -81,6 +82,7 @@ def main() -> None:
         store = Store(EmulatorConfig(seed=args.seed, customers=max(100, size // 4), orders=size, products=200))
         with tempfile.TemporaryDirectory(prefix="merge_bench_") as tmp:
             with warehouse_connection(Path(tmp) / "bench.duckdb") as conn:
+                ensure_schema(conn)
                 wh = Warehouse(conn)
                 print(_line(f"{size:,} orders, new", run_pass(store, wh, args.batch, synced)), flush=True)
                 if not args.no_again:

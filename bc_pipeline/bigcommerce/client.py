@@ -49,7 +49,7 @@ _ITEM_PATH = re.compile(r"/(\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27})(/|$)")  # an id
 
 
 # orjson turns an integer past 64 bits into a float, silently. Any such integer has 19+ digits in a row, which
-# one C-speed pass finds (digits mapped to "0", then a substring search: ~1 ms per MB); such a body, or one
+# one C-speed pass finds (digits mapped to "0", then a substring search); such a body, or one
 # with any long digit run (a long numeric string too), goes to the standard library, which keeps it exact.
 _DIGITS_AS_ZERO = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
 _LONG_DIGIT_RUN = b"0" * 19

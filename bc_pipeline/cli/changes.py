@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import duckdb
 
 from bc_pipeline.cli.mapping import _DB, read_only
 from bc_pipeline.warehouse import changes as feed
+from bc_pipeline.warehouse.errors import MissingTableError
 from bc_pipeline.warehouse.schema import TABLES
 
 
@@ -41,5 +41,5 @@ def changes(since: str, table_name: str | None, db_path: Path) -> None:
             for row in feed.read(conn, at, table_name):
                 row["changed_at"] = row["changed_at"].astimezone(UTC).isoformat()
                 click.echo(json.dumps(row))
-        except duckdb.CatalogException:
+        except MissingTableError:
             raise click.ClickException(f"{db_path} has no change feed yet; run `bc-pipeline sync` first") from None

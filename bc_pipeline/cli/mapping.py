@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import duckdb
 
 from bc_pipeline import lookups
 from bc_pipeline.cli.environment import settings_or_exit
@@ -21,6 +20,7 @@ from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.suggest import suggest_mapping
 from bc_pipeline.warehouse.connect import open_warehouse
+from bc_pipeline.warehouse.errors import Connection, DatabaseError
 
 
 def _configured_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
@@ -47,14 +47,14 @@ _MAPPING = click.option(
 
 
 @contextmanager
-def read_only(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def read_only(db_path: Path) -> Iterator[Connection]:
     if not db_path.is_file():
         raise click.ClickException(
             f"no DuckDB file at {db_path}; run `bc-pipeline sync` first (or pass --db)"
         )
     try:
         conn = open_warehouse(db_path, read_only=True)
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         raise click.ClickException(f"cannot open {db_path} read-only: {exc}") from None
     try:
         yield conn

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from bc_pipeline.cli.environment import dagster_instance
 from bc_pipeline.cli.location_run import execute_in_location
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
+from bc_pipeline.cli.status_text import format_status
 from bc_pipeline.sync.report import progress_log
-from bc_pipeline.sync.status import format_status, read_status
+from bc_pipeline.sync.status import read_status
 
 JOB_NAME = "bigcommerce_sync"
 

@@ -16,8 +16,9 @@ from bc_pipeline.cli.environment import (
     warehouse_free_or_exit,
 )
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
+from bc_pipeline.cli.status_text import format_status
 from bc_pipeline.config import Settings
-from bc_pipeline.sync.status import format_status, read_status
+from bc_pipeline.sync.status import read_status
 
 
 @click.command()
@@ -77,16 +78,14 @@ def _note_earlier_default(active: Settings) -> None:
 def _claim_file(active: Settings, *, reset: bool) -> None:
     """Refuse, before the run and any write, a file that holds another store; or empty it for this one.
     Either only once the store answered, so that a wrong hash or token is reported as such."""
-    from bc_pipeline.warehouse.connect import warehouse_connection
+    from bc_pipeline.warehouse.connect import emptied_for, warehouse_connection
     from bc_pipeline.warehouse.store import StoreIdentity, WrongStoreError, check_store
-    from bc_pipeline.warehouse.store import reset_store as empty_for
 
     store = StoreIdentity.of(active.store_hash, active.api_url)
     _note_earlier_default(active)
     if reset:
         _store_answers(active)  # a mistyped hash or token must not empty the file
-        with warehouse_connection(active.duckdb_path) as conn:
-            empty_for(conn, store)
+        emptied_for(active.duckdb_path, store)
         click.echo(f"Emptied {active.duckdb_path}: it now holds {store.describe()}", err=True)
     elif active.duckdb_path.exists():
         try:

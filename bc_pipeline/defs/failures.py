@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from typing import NoReturn
 
 import dagster as dg
-import duckdb
 
 from bc_pipeline.bigcommerce.errors import BigCommerceError
 from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse.errors import DatabaseIOError
 
 
 def fail(context: dg.AssetExecutionContext, reason: str) -> NoReturn:
@@ -35,5 +35,5 @@ def one_line_failures(context: dg.AssetExecutionContext) -> Iterator[None]:
     """Turn the errors whose message is their cause into a one-line failure of the step."""
     try:
         yield
-    except (BigCommerceError, duckdb.IOException) as exc:
+    except (BigCommerceError, DatabaseIOError) as exc:
         fail(context, str(exc))

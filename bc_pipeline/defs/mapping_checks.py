@@ -6,11 +6,11 @@ plain SQL in mapping/checks.py."""
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 
 from bc_pipeline.defs.raw_checks import check_result
 from bc_pipeline.mapping import checks
 from bc_pipeline.mapping.load import Mapping
+from bc_pipeline.warehouse.errors import Connection
 
 # name -> (blocking, description)
 CHECKS = {
@@ -36,7 +36,7 @@ def mapping_check_specs(mapping: Mapping) -> list[dg.AssetCheckSpec]:
     ]
 
 
-def _outcome(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: str, name: str) -> checks.CheckOutcome:
+def _outcome(conn: Connection, mapping: Mapping, entity: str, name: str) -> checks.CheckOutcome:
     if name == "ids_unique_not_null":
         return checks.ids_unique_not_null(conn, mapping, entity)
     if name == "row_count_matches_raw":
@@ -45,7 +45,7 @@ def _outcome(conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: str, nam
 
 
 def mapping_check_results(
-    context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, mapping: Mapping, entity: str
+    context: dg.AssetExecutionContext, conn: Connection, mapping: Mapping, entity: str
 ) -> list[dg.AssetCheckResult]:
     """The selected checks of one mapped table, run now."""
     selected = context.selected_asset_check_keys

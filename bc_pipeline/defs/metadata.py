@@ -5,12 +5,12 @@ warehouse's sync state, so the UI and `bc-pipeline status` say the same), API fi
 from datetime import UTC, datetime
 
 import dagster as dg
-import duckdb
 
 from bc_pipeline.defs.freshness import sync_freshness
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse import reads, state
+from bc_pipeline.warehouse.errors import Connection
 from bc_pipeline.warehouse.schema import TABLES
 
 PREVIEW_ROWS = 5
@@ -37,23 +37,17 @@ def raw_spec(table: str, *, deps: tuple[dg.AssetKey, ...] = ()) -> dg.AssetSpec:
         deps=list(deps),
         skippable=True,
         freshness_policy=sync_freshness(settings().sync_cron),
-        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"bigcommerce.{table}"},
+        metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": t.qualified},
     )
 
 
-def _preview(conn: duckdb.DuckDBPyConnection, table: str) -> str:
-    columns = [c.name for c in TABLES[table].columns if not c.type.upper().startswith("JSON")][:PREVIEW_COLUMNS]
-    listed = ", ".join(f'"{c}"' for c in columns)
-    df = conn.execute(
-        f'SELECT {listed} FROM bigcommerce."{table}" ORDER BY _synced_at DESC, id LIMIT {PREVIEW_ROWS}'
-    ).df()
-    return df.to_markdown(index=False)
+def _preview(conn: Connection, table: str) -> str:
+    return reads.newest_rows(conn, table, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS).to_markdown(index=False)
 
 
-def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamReport) -> dict:
+def table_metadata(conn: Connection, table: str, report: StreamReport) -> dict:
     """Row counts, API figures and a short preview for one table written by one stream."""
-    total = conn.execute(f'SELECT count(*) FROM bigcommerce."{table}"').fetchone()[0]
-    deleted = conn.execute(f'SELECT count(*) FROM bigcommerce."{table}" WHERE _deleted_at IS NOT NULL').fetchone()[0]
+    total, deleted = reads.row_counts(conn, table)
     meta: dict = {
         "dagster/row_count": dg.MetadataValue.int(int(total)),
         "dagster/partition_row_count": dg.MetadataValue.int(int(total)),  # the partition is the store: all of it
@@ -76,7 +70,7 @@ def table_metadata(conn: duckdb.DuckDBPyConnection, table: str, report: StreamRe
     return meta
 
 
-def stream_state_metadata(conn: duckdb.DuckDBPyConnection, stream: str) -> dict:
+def stream_state_metadata(conn: Connection, stream: str) -> dict:
     """Last success, high-water mark, lag and last error of the stream, as stored in the warehouse."""
     s = state.read_state(conn, stream)
     if s is None:

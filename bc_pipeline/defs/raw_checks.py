@@ -3,11 +3,11 @@ no extra step): ids unique, parents present, nothing past the high-water mark (w
 SQL). All blocking: a failing check fails the sync step, so the mapped tables are not rebuilt from it."""
 
 import dagster as dg
-import duckdb
 
 from bc_pipeline.defs.metadata import raw_key
 from bc_pipeline.streams import marked_tables
 from bc_pipeline.warehouse.checks import RAW_CHECKS, raw_check_names
+from bc_pipeline.warehouse.errors import Connection
 
 DESCRIPTIONS = {
     "ids_unique": "No id appears twice.",
@@ -37,7 +37,7 @@ def check_result(outcome, name: str, asset_key: dg.AssetKey | None = None) -> dg
 
 
 def raw_check_results(
-    context: dg.AssetExecutionContext, conn: duckdb.DuckDBPyConnection, table: str
+    context: dg.AssetExecutionContext, conn: Connection, table: str
 ) -> list[dg.AssetCheckResult]:
     """The selected checks of one raw table, run now."""
     key = raw_key(table)

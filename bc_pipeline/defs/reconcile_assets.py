@@ -25,8 +25,9 @@ from bc_pipeline.sync.reconcile import reconcile
 )
 def deletes_reconciled(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource,
                        warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """One row per reconciliation run's finding: the customers, products, variants, categories and brands
-    that the store no longer lists are marked `_deleted_at` (rows are kept). Lists ids only."""
+    """Marks `_deleted_at` on the customers, products, variants, categories and brands the store no longer
+    lists (rows are kept; it writes no table of its own). Lists ids only; the materialization's metadata
+    says, per stream, how many ids were listed, how many rows were newly marked deleted, and the requests."""
     check_partition_is_store(context, bigcommerce.store_hash)
     with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports = reconcile(client, warehouse.get_connection, at=client.store_time())

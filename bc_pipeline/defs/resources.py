@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
-import duckdb
 from pydantic import PrivateAttr
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import writer_connection
+from bc_pipeline.warehouse.errors import Connection
 from bc_pipeline.warehouse.store import StoreIdentity
 
 
@@ -51,7 +51,7 @@ class WarehouseResource(dg.ConfigurableResource):
         self._run_id = context.run.run_id if context.run is not None else None
 
     @contextmanager
-    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def get_connection(self) -> Iterator[Connection]:
         with writer_connection(self.database, self.store()) as conn:
             changes.set_run_id(conn, self._run_id)
             changes.prune(conn, self.changes_retention_days)

@@ -1,6 +1,6 @@
 """Publish a store's changed rows from its DuckDB file to the shared Iceberg layer.
 
-For each contract table: read the batch (extract.py), then in ONE Iceberg transaction delete what the batch
+For each contract table: read the batch (warehouse/lake_batches.py), then in ONE Iceberg transaction delete what the batch
 replaces in the store's partition (the scope's ids, or the whole partition) and append the batch; only after
 that commit does the watermark move, in the DuckDB file. Re-publishing a batch leaves the same rows: the
 replace is idempotent.
@@ -29,13 +29,12 @@ from pyiceberg.exceptions import CommitFailedException
 from pyiceberg.expressions import And, BooleanExpression, EqualTo, In
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bc_pipeline.lake.extract import Batch, read_batch
 from bc_pipeline.lake.schema import STORE_COLUMN, ensure_table, identifier
-from bc_pipeline.lake.state import Watermark, read_watermark, write_watermark
 from bc_pipeline.stores.model import LABEL
 from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.warehouse.lake_batches import Batch, read_batch
+from bc_pipeline.warehouse.lake_marks import Watermark, read_watermark, write_watermark
 from bc_pipeline.warehouse.schema import TABLES
-from bc_pipeline.warehouse.sql import run
 
 T = TypeVar("T")
 COMMIT_ATTEMPTS = 20
@@ -58,7 +57,6 @@ def publish_store(label: str, duckdb_path: Path | str, catalog: Catalog, *, tabl
         raise ValueError(f"{label!r} is not a store label ([a-z0-9_]+)")
     report = PublishReport(label)
     with warehouse_connection(duckdb_path) as conn:
-        run(conn, "SET TimeZone = 'UTC'")
         for name in tables or list(TABLES):
             table = TABLES[name]
             lake = _retrying(lambda t=table: ensure_table(catalog, t), report)

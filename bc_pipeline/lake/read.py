@@ -7,12 +7,12 @@ which not every machine can do. Trino, Spark and Snowflake read the same tables 
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 from pyiceberg.catalog import Catalog
 from pyiceberg.expressions import AlwaysTrue, BooleanExpression, In
 
 from bc_pipeline.lake.schema import STORE_COLUMN, identifier
+from bc_pipeline.warehouse.errors import Connection
 from bc_pipeline.warehouse.schema import TABLES
 
 
@@ -22,7 +22,7 @@ def read_table(catalog: Catalog, name: str, *, stores: list[str] | None = None) 
     return catalog.load_table(identifier(TABLES[name])).scan(row_filter=row_filter).to_arrow()
 
 
-def register(conn: duckdb.DuckDBPyConnection, catalog: Catalog, names: list[str] | None = None) -> list[str]:
+def register(conn: Connection, catalog: Catalog, names: list[str] | None = None) -> list[str]:
     """Register lake tables in `conn` under their own names (`orders`, ...); returns the names registered.
     The views hold the table as it was read: call again to see later publishes."""
     registered = []

@@ -15,9 +15,11 @@ from pathlib import Path
 from pyiceberg.catalog.sql import SqlCatalog
 from sqlalchemy.engine import make_url
 
+from bc_pipeline.warehouse.schema import SCHEMA
+
 DEFAULT_CATALOG_URI = "sqlite:///data/lake/catalog.db"
 DEFAULT_WAREHOUSE = "data/lake/warehouse"
-NAMESPACE = "bigcommerce"
+NAMESPACE = SCHEMA  # the lake's tables are named like the warehouse's
 CATALOG_NAME = "bc_pipeline"
 
 

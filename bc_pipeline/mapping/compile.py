@@ -13,8 +13,8 @@ from bc_pipeline.mapping.load import Mapping
 from bc_pipeline.mapping.model import ColumnSpec, EntityMapping
 from bc_pipeline.mapping.raw_schema import BOOKKEEPING, MAPPED_SCHEMA, RAW_SCHEMA
 from bc_pipeline.mapping.sources import Source, list_keys
-from bc_pipeline.mapping.sql_text import ident, json_path, literal
 from bc_pipeline.mapping.status_sql import status_columns
+from bc_pipeline.warehouse.sql_text import ident, json_path, literal
 
 # Children leave the mapped table with their deleted parent: (parent table, the child's parent-id column).
 PARENTS: dict[str, tuple[str, str]] = {

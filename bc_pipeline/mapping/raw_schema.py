@@ -3,16 +3,17 @@ from the warehouse contract (warehouse/schema.py), so a mapping is validated wit
 
 from __future__ import annotations
 
-RAW_SCHEMA = "bigcommerce"
-MAPPED_SCHEMA = "mapped"
+from bc_pipeline.warehouse.schema import MAPPED_SCHEMA, TABLES
+from bc_pipeline.warehouse.schema import SCHEMA as RAW_SCHEMA
+
+__all__ = ["BOOKKEEPING", "MAPPED_SCHEMA", "RAW_SCHEMA", "contract_columns", "is_json"]  # the schemas: named there
+
 # Bookkeeping columns the warehouse adds; never mapped by default, never kept as "unmapped" fields.
 BOOKKEEPING = ("_synced_at", "_deleted_at")
 
 
 def contract_columns() -> dict[str, dict[str, str]]:
     """{table: {column: type}} for every table in the warehouse contract."""
-    from bc_pipeline.warehouse.schema import TABLES
-
     return {
         name: {
             column.name: str(getattr(column, "duckdb_type", None) or column.type).upper()

@@ -5,8 +5,8 @@ NULL when the file has no line for it, which the blocking check then reports).""
 from __future__ import annotations
 
 from bc_pipeline.mapping.model import StatusMapping
-from bc_pipeline.mapping.sql_text import literal
 from bc_pipeline.mapping.statuses import SYSTEM_STATUSES
+from bc_pipeline.warehouse.sql_text import literal
 
 
 def label_expression(columns: dict[str, str], alias: str = "r") -> str:

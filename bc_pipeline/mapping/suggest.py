@@ -8,16 +8,14 @@ from __future__ import annotations
 import json
 import re
 
-import duckdb
-
 from bc_pipeline.mapping.compile import live_rows
 from bc_pipeline.mapping.consent_sql import CART_CONSENT_COLUMNS
 from bc_pipeline.mapping.model import ENTITIES, ORDER_STATUS_COLUMNS
 from bc_pipeline.mapping.raw_schema import BOOKKEEPING, RAW_SCHEMA, is_json
-from bc_pipeline.mapping.rebuild import attribute_ids, database_columns
-from bc_pipeline.mapping.sql_text import ident
 from bc_pipeline.mapping.statuses import DEFAULT_BY_ID, DEFAULT_CANONICAL, SYSTEM_STATUSES
 from bc_pipeline.mapping.validate import sanitized
+from bc_pipeline.warehouse import mapped
+from bc_pipeline.warehouse.errors import Connection
 
 # Named picks suggested per entity: (list column, key field, target prefix, source prefix).
 _PICKS: dict[str, list[tuple[str, str, str, str]]] = {
@@ -32,26 +30,16 @@ _PICKS: dict[str, list[tuple[str, str, str, str]]] = {
 _OBJECT_PATHS: dict[str, list[str]] = {"orders": ["billing_address"]}
 
 
-def _distinct(conn: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
-    return sorted({str(r[0]) for r in conn.execute(sql).fetchall() if r[0] is not None and str(r[0]).strip()})
+def _texts(values: list[object]) -> list[str]:
+    return sorted({str(v) for v in values if v is not None and str(v).strip()})
 
 
-def _names_in_list(
-    conn: duckdb.DuckDBPyConnection, entity: str, raw: dict, column: str, key: str
-) -> list[str]:
-    return _distinct(
-        conn,
-        f"SELECT DISTINCT f->>'{key}' FROM (SELECT unnest(CAST(r.{ident(column)} AS JSON[])) AS f "
-        f"FROM {RAW_SCHEMA}.{ident(entity)} r WHERE {live_rows(entity, raw)})",
-    )
+def _names_in_list(conn: Connection, entity: str, raw: dict, column: str, key: str) -> list[str]:
+    return _texts(mapped.list_field_values(conn, entity, column, key, live_rows(entity, raw)))
 
 
-def _object_keys(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict, column: str) -> list[str]:
-    return _distinct(
-        conn,
-        f"SELECT DISTINCT unnest(json_keys(r.{ident(column)})) FROM {RAW_SCHEMA}.{ident(entity)} r "
-        f"WHERE {live_rows(entity, raw)} AND json_type(r.{ident(column)}) = 'OBJECT'",
-    )
+def _object_keys(conn: Connection, entity: str, raw: dict, column: str) -> list[str]:
+    return _texts(mapped.object_keys(conn, entity, column, live_rows(entity, raw)))
 
 
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
@@ -71,7 +59,7 @@ def _quoted_pick(prefix: str, name: str) -> str | None:
     return f"{prefix}['{name}']" if "'" not in name else None
 
 
-def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> list[tuple[str, str]]:
+def suggest_columns(conn: Connection, entity: str, raw: dict) -> list[tuple[str, str]]:
     """(target, source) for every field this entity's raw table holds."""
     columns = raw[entity]
     out: list[tuple[str, str]] = []
@@ -99,11 +87,8 @@ def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> 
             for key in _object_keys(conn, entity, raw, column):
                 if key.isidentifier() and key != "form_fields":
                     add(f"{column}_{key}", f"{column}.{key}")
-            names = _distinct(
-                conn,
-                f"SELECT DISTINCT f->>'name' FROM (SELECT unnest(CAST(json_extract(r.{ident(column)}, '$.form_fields') "
-                f"AS JSON[])) AS f FROM {RAW_SCHEMA}.{ident(entity)} r WHERE {live_rows(entity, raw)})",
-            )
+            names = _texts(mapped.list_field_values(conn, entity, column, "name", live_rows(entity, raw),
+                                                    path="$.form_fields"))
             for name in names:
                 if (pick := _quoted_pick(f"{column}.form_fields", name)) is not None:
                     add(f"{column}_form_{name}", pick)
@@ -112,7 +97,7 @@ def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> 
             continue
         names = _names_in_list(conn, entity, raw, list_column, key)
         if list_column == "attributes":
-            by_id = {str(i): n for n, i in attribute_ids(conn, raw).items()}
+            by_id = {str(i): n for n, i in mapped.attribute_ids(conn, raw).items()}
             for attr_id in sorted(names, key=lambda v: int(v) if v.isdigit() else 0):
                 name = by_id.get(attr_id)
                 pick = _quoted_pick("attributes", name) if name else f"attributes[{attr_id}]"
@@ -129,20 +114,18 @@ def suggest_columns(conn: duckdb.DuckDBPyConnection, entity: str, raw: dict) -> 
     return out
 
 
-def store_labels(conn: duckdb.DuckDBPyConnection, raw: dict) -> dict[str, int]:
+def store_labels(conn: Connection, raw: dict) -> dict[str, int]:
     """{custom label: status id} for every label the store uses that differs from BigCommerce's name."""
     pairs: set[tuple[int, str]] = set()
     if "order_statuses" in raw and "custom_label" in raw["order_statuses"]:
-        pairs |= {(int(i), str(label)) for i, label in conn.execute(
-            f"SELECT id, custom_label FROM {RAW_SCHEMA}.order_statuses r WHERE {live_rows('order_statuses', raw)}"
-        ).fetchall() if label}  # fmt: skip
+        pairs |= {(int(i), str(label)) for i, label in mapped.distinct_rows(
+            conn, "order_statuses", ["id", "custom_label"], live_rows("order_statuses", raw)) if label}
     if "orders" in raw:
         from bc_pipeline.mapping.status_sql import label_expression
 
-        pairs |= {(int(i), str(label)) for i, label in conn.execute(
-            f"SELECT DISTINCT r.status_id, {label_expression(raw['orders'])} FROM {RAW_SCHEMA}.orders r "
-            f"WHERE {live_rows('orders', raw)}"
-        ).fetchall() if label is not None and i is not None}  # fmt: skip
+        pairs |= {(int(i), str(label)) for i, label in mapped.distinct_rows(
+            conn, "orders", ["r.status_id", label_expression(raw["orders"])], live_rows("orders", raw))
+            if label is not None and i is not None}
     return {
         label.strip(): i
         for i, label in sorted(pairs)
@@ -150,9 +133,9 @@ def store_labels(conn: duckdb.DuckDBPyConnection, raw: dict) -> dict[str, int]:
     }
 
 
-def suggest_mapping(conn: duckdb.DuckDBPyConnection) -> str:
+def suggest_mapping(conn: Connection) -> str:
     """A complete mapping file for the store in this DuckDB file, as YAML text."""
-    raw = database_columns(conn)
+    raw = mapped.database_columns(conn)
     lines = [
         "# Mapping suggested by `bc-pipeline mapping suggest` from this store's raw tables.",
         "# Every field found is listed; delete the lines you do not want, rename targets, add `type:`/`default:`.",

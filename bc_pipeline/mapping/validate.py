@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 
-import duckdb
-
 from bc_pipeline.mapping.consent_sql import CART_CONSENT_COLUMNS
 from bc_pipeline.mapping.errors import hint
 from bc_pipeline.mapping.model import (
@@ -20,8 +18,8 @@ from bc_pipeline.mapping.model import (
     MappingFile,
 )
 from bc_pipeline.mapping.raw_schema import BOOKKEEPING, is_json
-from bc_pipeline.mapping.sql_text import literal
 from bc_pipeline.mapping.statuses import SYSTEM_STATUSES
+from bc_pipeline.warehouse.casts import casts_to
 
 
 def sanitized(name: str) -> str:
@@ -95,9 +93,7 @@ def _check_source(where: str, column: ColumnSpec, columns: dict[str, str]) -> li
         ]
     if column.default is not None:
         target_type = column.type or (columns[source.column] if source.is_plain else "VARCHAR")
-        try:
-            duckdb.sql(f"SELECT CAST({literal(column.default)} AS {target_type})").fetchall()
-        except duckdb.Error:
+        if not casts_to(column.default, target_type):
             return [f"{where}.default: {column.default!r} is not a {target_type}"]
     return []
 

@@ -30,22 +30,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import duckdb
-
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.completion.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.gc_pause import gc_relaxed
 from bc_pipeline.streams import stream as registered
 from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
-from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import WarehouseLocked
+from bc_pipeline.warehouse.deletes import mark_gone
+from bc_pipeline.warehouse.errors import Connection, DatabaseError
 from bc_pipeline.warehouse.load import Warehouse
 
 BATCH_RECORDS = 5_000
-QUEUE_PAGES = 16  # a parsed 250-order page is ~10 MB of objects; 16 still cover the latency of a page
+QUEUE_PAGES = 16  # a parsed 250-order page is a large heap of objects; 16 still cover the latency of a page
 PROGRESS_EVERY_S = 5.0
 STOP_JOIN_S = 2.0  # how long an interrupted run waits for all its producers (daemons, abandoned past it)
 _DONE = object()
@@ -76,7 +75,7 @@ class _Checkpoint:
 
 
 Progress = Callable[[StreamReport], None]
-Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+Connect = Callable[[], AbstractContextManager[Connection]]
 
 
 def _put_until_stopped(out: queue.Queue, stop: threading.Event) -> Callable[[tuple], None]:
@@ -131,7 +130,7 @@ class _Writer:
     def __init__(self, connect: Connect, synced_at: datetime, progress: Progress | None):
         self._connect = connect
         self._open: AbstractContextManager | None = None
-        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._conn: Connection | None = None
         self._locked: WarehouseLocked | None = None
         self.synced_at = synced_at
         self.progress = progress
@@ -161,7 +160,7 @@ class _Writer:
             self.progress(report)
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def connect(self) -> Iterator[Connection]:
         """The run's one connection, opened on first use (see the module docstring). A file held by another
         process is waited for once: every later stream gets the same refusal at once."""
         if self._conn is None:
@@ -239,7 +238,7 @@ class _Writer:
             try:
                 with self.connect() as conn:
                     state.record_error(conn, plan.stream, report.error, at=datetime.now(UTC))
-            except duckdb.Error:  # the file cannot be written either (disk full): the run's failure says it
+            except DatabaseError:  # the file cannot be written either (disk full): the run's failure says it
                 pass
         self._tick(report)
 

@@ -17,9 +17,9 @@ from datetime import datetime
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.streams import Stream, reconciled
-from bc_pipeline.sync.deletes import mark_gone
 from bc_pipeline.sync.engine import Connect
 from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.warehouse.deletes import mark_gone
 
 
 def _id_listing(stream: Stream):

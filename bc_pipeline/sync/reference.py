@@ -25,34 +25,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import duckdb
-
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.shards import packed_batches
 from bc_pipeline.streams import full_listings, stream
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse import reads, state
 
 FULL_VARIANTS_EVERY = timedelta(hours=24)
 
-
-# Every product the warehouse holds (live, or named by a live variant) and how many live variants it has.
-_VARIANT_COUNTS = """
-WITH parents AS (
-    SELECT id FROM bigcommerce.products WHERE _deleted_at IS NULL
-    UNION SELECT product_id FROM bigcommerce.variants WHERE _deleted_at IS NULL AND product_id IS NOT NULL)
-SELECT parents.id, count(v.id) FROM parents
-LEFT JOIN bigcommerce.variants v ON v.product_id = parents.id AND v._deleted_at IS NULL
-GROUP BY parents.id ORDER BY parents.id
-"""
-
-
-def _variant_counts(conn: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
-    [(live,)] = conn.execute("SELECT count(*) FROM bigcommerce.products WHERE _deleted_at IS NULL").fetchall()
-    if not live:
-        return []
-    return [(int(p), int(n)) for p, n in conn.execute(_VARIANT_COUNTS).fetchall()]
 
 
 def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
@@ -62,7 +43,7 @@ def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
         last_full = state.last_success_at(conn, "variants_full")
         if last_full is not None and now - last_full < FULL_VARIANTS_EVERY:
             return StreamPlan("variants", ids=())
-        counts = _variant_counts(conn)
+        counts = reads.variant_counts(conn)
     batches = tuple(tuple(b) for b in packed_batches(counts)) if counts else None
     return StreamPlan("variants", authoritative=True, state_key="variants_full", parent_batches=batches)
 

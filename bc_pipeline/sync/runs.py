@@ -12,16 +12,15 @@ from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.sync.windows import Window, WindowKind, next_high_water_mark, plan_window
 from bc_pipeline.warehouse import state
+from bc_pipeline.warehouse.errors import Connection
 
 
-def _resume_point(conn, stream: str) -> tuple[datetime, datetime] | None:
+def _resume_point(conn: Connection, stream: str) -> tuple[datetime, datetime] | None:
     """(window start, committed up to) of a killed run of this stream, if any."""
-    rows = conn.execute(
-        "SELECT window_start, resume_after FROM bigcommerce._sync_progress WHERE stream = ? AND shard = ? "
-        "ORDER BY window_start DESC LIMIT 1",
-        [stream, RESUME_SHARD],
-    ).fetchall()
-    return (rows[0][0], datetime.fromisoformat(rows[0][1])) if rows and rows[0][1] else None
+    checkpoint = state.last_checkpoint(conn, stream, RESUME_SHARD)
+    if checkpoint is None or not checkpoint.resume_after:
+        return None
+    return checkpoint.window_start, datetime.fromisoformat(checkpoint.resume_after)
 
 
 def sync_dated_streams(

@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from bc_pipeline.warehouse.schema import Table, check_identifier
+from bc_pipeline.warehouse.schema import SCHEMA, Table, check_identifier
 from bc_pipeline.warehouse.sql import run, sql_text
 
-CHANGES_TABLE = "bigcommerce._changes"
+CHANGES_TABLE = f"{SCHEMA}._changes"
 CHANGES = ("created", "updated", "deleted")
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

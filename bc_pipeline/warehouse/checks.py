@@ -12,13 +12,23 @@ Table and column names come from the warehouse contract (schema.TABLES), never f
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
-from bc_pipeline.mapping.checks import CheckOutcome
 from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.state import STATE_TABLE
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """A check's verdict, its one-line description and its figures (the raw and the mapped tables' checks)."""
+
+    passed: bool
+    description: str
+    metadata: dict[str, object]
+
 
 
 def ids_unique(conn: duckdb.DuckDBPyConnection, table: str) -> CheckOutcome:

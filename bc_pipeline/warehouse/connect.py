@@ -19,12 +19,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
-if TYPE_CHECKING:
-    from bc_pipeline.warehouse.store import StoreIdentity
+from bc_pipeline.warehouse.ensure import ensure_schema
+from bc_pipeline.warehouse.store import StoreIdentity, check_store, claim_store, reset_store
 
 CATALOG = "warehouse"
 LOCK_WAIT_S = 60.0
@@ -32,8 +31,8 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pi
 # Checkpoint the write-ahead log every 256 MB instead of every 16 MB: a sync commits many small batches into
 # one connection, and each checkpoint rewrites part of a growing table. Memory is capped so a large
 # backfill's peak stays flat as the store grows: DuckDB keeps table blocks cached up to its limit, so its
-# share of the peak grows with the file until it reaches the cap (it spills to disk past it). 512 MB is ample
-# for a batch's merges (a 5,000-order batch stages ~25 MB); see the benchmark for the peak per store size.
+# share of the peak grows with the file until it reaches the cap (it spills to disk past it). The cap is ample
+# for a batch's merges; the benchmark results give the peak per store size.
 SETTINGS = {"checkpoint_threshold": "256MB", "memory_limit": "512MB"}
 
 
@@ -92,13 +91,21 @@ def _attach_waiting(conn: duckdb.DuckDBPyConnection, attach: str, path: Path,
 @contextmanager
 def writer_connection(path: str | Path, store: StoreIdentity,
                       on_locked: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The file opened to write `store`'s data: refused if it holds another store's, tables created (see
-    warehouse/store.py). Every writer opens the warehouse this way."""
-    from bc_pipeline.warehouse.store import bind_store
-
+    """The file opened to write `store`'s data: refused if it holds another store's (before anything is
+    created in it), then the tables ensured (ensure.py) and the store claimed (store.py). Every writer opens
+    the warehouse this way."""
     with warehouse_connection(path, on_locked=on_locked) as conn:
-        bind_store(conn, store, path)
+        held = check_store(conn, store, path)
+        ensure_schema(conn)
+        claim_store(conn, store, held, path)
         yield conn
+
+
+def emptied_for(path: str | Path, store: StoreIdentity) -> None:
+    """Empty the file and make it hold `store` (`bc-pipeline sync --reset-store`, see store.reset_store)."""
+    with warehouse_connection(path) as conn:
+        ensure_schema(conn)
+        reset_store(conn, store)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """docs/schema.md, generated from schema.py so the documented contract and the code never drift.
 
-Regenerate with `python -m bc_pipeline.warehouse.docs docs/schema.md`; a test fails when the file is stale.
+Regenerate it, with every generated document, by `python -m bc_pipeline.structure` (this module alone:
+`python -m bc_pipeline.warehouse.docs docs/schema.md`); a test fails when the file is stale.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table
 
 HEADER = f"""# The DuckDB contract: schema `{SCHEMA}`
 
-Generated from `bc_pipeline/warehouse/schema.py` by `python -m bc_pipeline.warehouse.docs docs/schema.md`;
-do not edit by hand. The same descriptions are the Dagster UI's column schemas.
+Generated from `bc_pipeline/warehouse/schema.py` by `python -m bc_pipeline.structure`; do not edit by
+hand. The same descriptions are the Dagster UI's column schemas.
 
 Conventions:
 * Columns are the API record's top-level field names, unchanged; nested objects and arrays are `JSON`.

@@ -2,8 +2,8 @@
 
 Per table of a batch: the rows are staged as a typed temp table (staging.py, through Arrow); duplicate keys keep
 the newest `date_modified` (then the last in the batch); a row is written only if no newer copy is stored. A
-written row replaces its stored copy by DELETE then INSERT (measured ~2x cheaper in DuckDB than MERGE's
-update, and a first load is a plain INSERT). For child tables (line items, shipping addresses, customer
+written row replaces its stored copy by DELETE then INSERT (cheaper in DuckDB than MERGE's update, and a
+first load is a plain INSERT). For child tables (line items, shipping addresses, customer
 addresses, variants) the children of every written parent whose winning record carried its complete set are
 replaced, so a child removed upstream disappears; children listed on their own are upserted. What a merge
 of a top-level table changes is logged in the change feed (changes.py) in the same transaction. State writes
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from bc_pipeline.warehouse import changes
-from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table, check_identifier, create_all, table
+from bc_pipeline.warehouse.schema import TABLES, Table, check_identifier, table
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes
@@ -66,15 +66,7 @@ class Warehouse:
 
     def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
         self.conn = conn
-        run(conn, "SET TimeZone = 'UTC'")
-        present = run(conn,
-            "SELECT count(*) FROM duckdb_tables() "
-            "WHERE database_name = current_database() AND schema_name = ? AND table_name IN "
-            f"({', '.join('?' * (len(TABLES) + 1))})",
-            [SCHEMA, *TABLES, "_changes"],
-        )[0][0]
-        if present < len(TABLES) + 1:
-            create_all(conn)
+        run(conn, "SET TimeZone = 'UTC'")  # the tables are there: the connection was opened to write (ensure.py)
 
     def merge(
         self,

@@ -15,7 +15,11 @@ import duckdb
 
 from bc_pipeline.warehouse.sql import run
 
+# The file's schemas, named here only: the raw tables and the sync's bookkeeping, the mapped tables
+# (mapping/), the published new rows (new_rows.py).
 SCHEMA = "bigcommerce"
+MAPPED_SCHEMA = "mapped"
+FEED_SCHEMA = "feed"
 
 # DuckDB types used by the contract.
 ID = "BIGINT"
@@ -127,8 +131,9 @@ def table(name: str) -> Table:
         raise KeyError(f"unknown warehouse table {name!r}; known: {', '.join(TABLES)}") from None
 
 
-def create_all(conn: duckdb.DuckDBPyConnection) -> None:
-    """Create the schema and every table if missing, and add columns a newer contract introduced."""
+def create_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema and every contract table if missing, and add the columns a newer contract introduced
+    (ensure.ensure_schema adds the bookkeeping tables)."""
     run(conn, f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     existing: dict[str, set[str]] = {}
     for table_name, column_name in run(conn,
@@ -146,8 +151,3 @@ def create_all(conn: duckdb.DuckDBPyConnection) -> None:
         for c in t.columns:
             if c.name not in existing[t.name]:
                 run(conn, f'ALTER TABLE {t.qualified} ADD COLUMN "{c.name}" {c.type}')
-    from bc_pipeline.warehouse.changes import create_table as create_changes_table
-    from bc_pipeline.warehouse.state import create_state_tables
-
-    create_state_tables(conn)
-    create_changes_table(conn)

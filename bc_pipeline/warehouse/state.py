@@ -22,10 +22,11 @@ from typing import Any
 
 import duckdb
 
+from bc_pipeline.warehouse.schema import SCHEMA
 from bc_pipeline.warehouse.sql import run, sql_text
 
-STATE_TABLE = "bigcommerce._sync_state"
-PROGRESS_TABLE = "bigcommerce._sync_progress"
+STATE_TABLE = f"{SCHEMA}._sync_state"
+PROGRESS_TABLE = f"{SCHEMA}._sync_progress"
 MAX_ERROR_CHARS = 2000
 
 
@@ -63,8 +64,10 @@ def last_error_if_current(error: str | None, error_at: datetime | None, success_
 
 
 @dataclass(frozen=True)
-class Progress:
-    shard: str
+class Checkpoint:
+    """How far a window of a stream is committed: up to `resume_after` (an id, cursor or instant), or done."""
+
+    window_start: datetime
     resume_after: str | None
     done: bool
 
@@ -164,12 +167,11 @@ def last_success_at(conn: duckdb.DuckDBPyConnection, stream: str) -> datetime | 
     return s.last_success_at if s else None
 
 
-def read_progress(
-    conn: duckdb.DuckDBPyConnection, stream: str, window_start: datetime, window_end: datetime
-) -> dict[str, Progress]:
+def last_checkpoint(conn: duckdb.DuckDBPyConnection, stream: str, shard: str) -> Checkpoint | None:
+    """The checkpoint of the stream's latest window for this shard (a killed run's committed prefix), if any."""
     rows = run(conn,
-        f"SELECT shard, resume_after, done FROM {PROGRESS_TABLE} "
-        "WHERE stream = ? AND window_start = ? AND window_end = ? ORDER BY shard",
-        [stream, window_start, window_end],
+        f"SELECT window_start, resume_after, done FROM {PROGRESS_TABLE} WHERE stream = ? AND shard = ? "
+        "ORDER BY window_start DESC LIMIT 1",
+        [stream, str(shard)],
     )
-    return {r[0]: Progress(r[0], r[1], bool(r[2])) for r in rows}
+    return Checkpoint(rows[0][0], rows[0][1], bool(rows[0][2])) if rows else None

@@ -2,7 +2,7 @@
 
 A DuckDB file holds one store's data. Its store (hash, API base URL, label; never the token) is the one row
 of `bigcommerce._store`. Every connection opened for writing is bound to the store it writes for
-(`bind_store`, called by `connect.writer_connection`) before anything is written:
+(`check_store`, then `claim_store`, called by `connect.writer_connection`) before anything is written:
 * the file names another store: refused (WrongStoreError) with the way out (another BC_DUCKDB_PATH, or
   `bc-pipeline sync --reset-store`);
 * the file names no store but holds rows (written before files recorded their store): it adopts this store
@@ -28,12 +28,18 @@ from urllib.parse import urlsplit
 import duckdb
 
 from bc_pipeline.config import store_label
-from bc_pipeline.warehouse.schema import TABLES, check_identifier, create_all
+from bc_pipeline.warehouse.schema import (
+    FEED_SCHEMA,
+    MAPPED_SCHEMA,
+    SCHEMA,
+    TABLES,
+    check_identifier,
+)
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.state import StateWrite
 from bc_pipeline.warehouse.transaction import transaction
 
-STORE_TABLE = "bigcommerce._store"
+STORE_TABLE = f"{SCHEMA}._store"
 _PENDING = "_store_claim"  # a temporary table of the connection: the store to claim with the first merge
 _COLUMNS = "store_hash, api_url, label"
 log = logging.getLogger("bc_pipeline.progress")
@@ -72,7 +78,7 @@ def create_store_table(conn: duckdb.DuckDBPyConnection) -> None:
 def read_store(conn: duckdb.DuckDBPyConnection) -> StoreIdentity | None:
     """The store the file names, or None (a new file, or one written before files named their store)."""
     present = run(conn, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                        "AND schema_name = 'bigcommerce' AND table_name = '_store'")[0][0]
+                        "AND schema_name = ? AND table_name = '_store'", [SCHEMA])[0][0]
     rows = run(conn, f"SELECT {_COLUMNS} FROM {STORE_TABLE} LIMIT 1") if present else []
     return StoreIdentity(*rows[0]) if rows else None
 
@@ -80,7 +86,7 @@ def read_store(conn: duckdb.DuckDBPyConnection) -> StoreIdentity | None:
 def holds_data(conn: duckdb.DuckDBPyConnection) -> bool:
     """Whether any raw table of the file has a row."""
     present = {r[0] for r in run(conn, "SELECT table_name FROM duckdb_tables() WHERE database_name = "
-                                       "current_database() AND schema_name = 'bigcommerce'")}
+                                       "current_database() AND schema_name = ?", [SCHEMA])}
     probes = [f"SELECT 1 FROM {t.qualified}" for name, t in TABLES.items() if name in present]
     return bool(probes) and bool(run(conn, f"SELECT EXISTS ({' UNION ALL '.join(probes)})")[0][0])
 
@@ -102,13 +108,10 @@ def check_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity, path: ob
     return held
 
 
-def bind_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity, path: object) -> None:
-    """Before a connection writes: refuse another store's file (before creating anything in it), create the
-    tables, then adopt a file written before files named their store, or hold the claim for the first merge
-    (see the module docstring)."""
-    held = check_store(conn, wanted, path)
-    create_all(conn)
-    create_store_table(conn)
+def claim_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity, held: StoreIdentity | None,
+                path: object) -> None:
+    """Once check_store passed and the tables exist: adopt a file written before files named their store, or
+    hold the claim for the first merge (see the module docstring); a file naming the store needs nothing."""
     if held is not None:
         return
     if holds_data(conn):
@@ -134,12 +137,10 @@ def pending_claim(conn: duckdb.DuckDBPyConnection) -> list[StateWrite]:
 
 def reset_store(conn: duckdb.DuckDBPyConnection, wanted: StoreIdentity) -> None:
     """Empty the file (every table of the raw, mapped and feed schemas: data, sync state, change feed, refresh
-    and publish marks) and name `wanted` as its store, in one transaction."""
-    create_all(conn)
+    and publish marks) and name `wanted` as its store, in one transaction (the tables exist: see ensure.py)."""
     tables = run(conn, "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = "
-                       "current_database() AND schema_name IN ('bigcommerce', 'mapped', 'feed')")
+                       "current_database() AND schema_name IN (?, ?, ?)", [SCHEMA, MAPPED_SCHEMA, FEED_SCHEMA])
     with transaction(conn):
-        create_store_table(conn)
         for schema, name in tables:  # the raw tables are filled again, the others rebuilt, by the next sync
             run(conn, f'DELETE FROM {schema}."{check_identifier(name)}"')
         run(conn, f"DELETE FROM {STORE_TABLE}")

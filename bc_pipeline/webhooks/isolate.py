@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import duckdb
-
 from bc_pipeline.bigcommerce.errors import (
     ApiUnavailableError,
     ApiUnreachableError,
@@ -28,12 +26,12 @@ from bc_pipeline.bigcommerce.errors import (
     StoreNotFoundError,
 )
 from bc_pipeline.error_text import meaningful_line
+from bc_pipeline.warehouse.errors import ENVIRONMENT_ERRORS
 
 # nothing a payload names can cause these: the environment is at fault, so no file is
 _ENVIRONMENT = (
     AuthError, ScopeError, StoreNotFoundError, ApiUnreachableError,
-    duckdb.IOException, duckdb.CatalogException, duckdb.BinderException, duckdb.TransactionException,
-    duckdb.OutOfMemoryException, duckdb.PermissionException, OSError, MemoryError,
+    *ENVIRONMENT_ERRORS, OSError, MemoryError,
 )
 
 

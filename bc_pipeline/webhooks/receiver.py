@@ -7,7 +7,7 @@ body. It never fetches anything and never touches DuckDB; the sensor picks the f
 
 Fit for bursts and abuse, on the standard library's HTTP server:
 * a listen backlog of BACKLOG (1024): a burst of simultaneous deliveries waits in the kernel's queue instead
-  of being reset (socketserver's default of 5 reset 40-55% of 500 simultaneous deliveries);
+  of being reset (socketserver's default of 5 resets a large share of a burst);
 * at most `threads` requests are handled at once, by a fixed pool; while all are busy the accept loop waits
   and new connections queue in the backlog, so memory and threads stay bounded whatever arrives;
 * `Content-Length` is required and must be digits only (411 without it or when chunked, 400 when negative or

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-import duckdb
-
+from bc_pipeline.warehouse.errors import Connection
 from bc_pipeline.warehouse.load import Warehouse
 from bc_pipeline.warehouse.schema import table as contract_table
+from bc_pipeline.warehouse.sql import run
 
 
-def mark_gone(conn: duckdb.DuckDBPyConnection, table: str, seen_ids: Iterable[int], at: datetime, *,
+def mark_gone(conn: Connection, table: str, seen_ids: Iterable[int], at: datetime, *,
               within: tuple[str, Iterable[int]] | None = None) -> tuple[list[int], int]:
     """Mark the live rows of `table` whose id is not in `seen_ids`. Returns (those ids, rows newly marked).
 
@@ -25,10 +25,10 @@ def mark_gone(conn: duckdb.DuckDBPyConnection, table: str, seen_ids: Iterable[in
     `product_id:in`), so only rows whose `column` is one of them can be judged gone."""
     t = contract_table(table)  # only contract names reach the SQL
     if within is None:
-        stored = {r[0] for r in conn.execute(f"SELECT id FROM {t.qualified} WHERE _deleted_at IS NULL").fetchall()}
+        stored = {r[0] for r in run(conn, f"SELECT id FROM {t.qualified} WHERE _deleted_at IS NULL")}
     else:
         column, parents = t.column(within[0]).name, {int(p) for p in within[1]}  # KeyError for a foreign name
-        rows = conn.execute(f'SELECT id, "{column}" FROM {t.qualified} WHERE _deleted_at IS NULL').fetchall()
+        rows = run(conn, f'SELECT id, "{column}" FROM {t.qualified} WHERE _deleted_at IS NULL')
         stored = {r[0] for r in rows if r[1] in parents}
     gone = sorted(stored - set(seen_ids))
     return gone, (Warehouse(conn).mark_deleted(table, gone, at) if gone else 0)

@@ -1,4 +1,4 @@
-"""What a store's publish sends to the lake for one contract table, read from its DuckDB file.
+"""What a store's publish (lake/publish.py) sends to the lake for one contract table, read from its DuckDB file.
 
 * Since the watermark: the rows written after it (`_synced_at` later than it; marking a row deleted is a
   write). A child table (line items, addresses, variants) is sent by parent: the children of every parent
@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import pyarrow as pa
 
+from bc_pipeline.warehouse.errors import Connection
 from bc_pipeline.warehouse.schema import TABLES, Table
 from bc_pipeline.warehouse.sql import run
 
@@ -46,7 +46,7 @@ def rows_sql(table: Table) -> str:
     return f"SELECT CAST(? AS VARCHAR) AS store, {columns} FROM {table.qualified}"
 
 
-def read_batch(conn: duckdb.DuckDBPyConnection, table: Table, label: str, since: datetime | None) -> Batch | None:
+def read_batch(conn: Connection, table: Table, label: str, since: datetime | None) -> Batch | None:
     """The batch to publish, or None when nothing was written since `since`."""
     newest = run(conn, f"SELECT max(_synced_at) FROM {table.qualified}")[0][0]
     if newest is None or (since is not None and newest <= since):
@@ -63,7 +63,7 @@ def read_batch(conn: duckdb.DuckDBPyConnection, table: Table, label: str, since:
     return Batch(table, rows, column, scope, newest)
 
 
-def _scope(conn: duckdb.DuckDBPyConnection, table: Table, column: str, since: datetime) -> list[int]:
+def _scope(conn: Connection, table: Table, column: str, since: datetime) -> list[int]:
     changed = f'SELECT DISTINCT "{column}" FROM {table.qualified} WHERE _synced_at > ?'
     params: list = [since]
     if table.parent:

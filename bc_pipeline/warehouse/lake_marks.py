@@ -1,4 +1,4 @@
-"""The publish watermark, kept in the store's own DuckDB file (the source of truth the layer is rebuilt from):
+"""The lake publish's watermark (lake/publish.py), kept in the store's own DuckDB file (the source of truth the layer is rebuilt from):
 per contract table, the newest `_synced_at` already in the lake, and which lake table it was published to.
 
 It moves only after the Iceberg commit of the rows it covers; a crash between the two re-publishes the same
@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
-
+from bc_pipeline.warehouse.errors import Connection
+from bc_pipeline.warehouse.schema import SCHEMA
 from bc_pipeline.warehouse.sql import run
 
-STATE_TABLE = "bigcommerce._lake_published"
+STATE_TABLE = f"{SCHEMA}._lake_published"
 _CREATE = f"""CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
   table_name VARCHAR PRIMARY KEY,
   lake_table_uuid VARCHAR NOT NULL,
@@ -30,13 +30,13 @@ class Watermark:
     synced_through: datetime
 
 
-def read_watermark(conn: duckdb.DuckDBPyConnection, table_name: str) -> Watermark | None:
+def read_watermark(conn: Connection, table_name: str) -> Watermark | None:
     run(conn, _CREATE)
     rows = run(conn, f"SELECT lake_table_uuid, synced_through FROM {STATE_TABLE} WHERE table_name = ?", [table_name])
     return Watermark(rows[0][0], rows[0][1]) if rows else None
 
 
-def write_watermark(conn: duckdb.DuckDBPyConnection, table_name: str, mark: Watermark, at: datetime) -> None:
+def write_watermark(conn: Connection, table_name: str, mark: Watermark, at: datetime) -> None:
     run(conn, _CREATE)
     run(conn, f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, ?, ?)",
         [table_name, mark.lake_table_uuid, mark.synced_through, at])
