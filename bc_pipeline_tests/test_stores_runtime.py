@@ -39,6 +39,12 @@ def write_stores(path: Path, stores: dict[str, tuple], root: Path) -> Path:
     return path
 
 
+def innermost(error):
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
 def customers(db: Path) -> list[tuple]:
     with warehouse_connection(db, read_only=True) as conn:
         return conn.execute("SELECT id, email FROM bigcommerce.customers ORDER BY id").fetchall()
@@ -89,8 +95,12 @@ def test_one_sync_lands_every_store_in_its_own_file_and_the_revoked_one_fails_al
 
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(env["DAGSTER_HOME"])) as instance:
         runs = instance.get_runs()
-    assert sorted(r.tags[STORE_TAG] for r in runs) == ["acme", "beta", "gone"]
-    assert all(r.tags[STORE_TAG] == r.tags["dagster/partition"] for r in runs)
+        assert sorted(r.tags[STORE_TAG] for r in runs) == ["acme", "beta", "gone"]
+        assert all(r.tags[STORE_TAG] == r.tags["dagster/partition"] for r in runs)
+        (failed,) = [r for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
+        failures = instance.all_logs(failed.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+        assert failures and all("store gone: " in innermost(e.dagster_event.step_failure_data.error).message
+                                for e in failures)  # the run's own failure names its store
 
 
 def test_store_option_syncs_one_store_and_an_unknown_label_lists_the_known_ones(two_stores_and_a_revoked_one):
@@ -213,3 +223,30 @@ def test_a_webhook_of_store_b_never_lands_in_store_a(make_emulator, tmp_path: Pa
     (reason,) = (hooks / "acme" / "quarantine").glob("*.reason")
     assert "a webhook of store betahash" in reason.read_text()
     assert rows(dbs["beta"], "SELECT first_name FROM bigcommerce.customers WHERE id = ?", [customer]) == [("FromBeta",)]
+
+
+def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emulator, tmp_path: Path,
+                                                                       fresh_settings):
+    """The sync and reconcile jobs' partitioned config gives each partition its bc/store tag: the launchpad
+    (a run of one partition) and a job backfill (Dagster asks the job for each partition's tags) carry it
+    without being told; the run's resources resolve the store from that partition."""
+    from bc_pipeline.definitions import defs as location
+    from bc_pipeline.defs.jobs import store_partitioned_config
+    from bc_pipeline.defs.raw_assets import dated_streams
+    from bc_pipeline_tests.sync_harness import resources_for, store_instance
+
+    loaded = location()
+    for name in ("bigcommerce_sync", "bigcommerce_reconcile_deletes"):
+        tags = loaded.resolve_job_def(name).get_tags_for_partition_key("acme", selected_asset_keys=None)
+        assert tags[STORE_TAG] == "acme"
+    emu = make_emulator()
+    db = tmp_path / "store.duckdb"
+    job = dg.define_asset_job("one_store", selection=dg.AssetSelection.assets(dated_streams), config=store_partitioned_config(),
+                              executor_def=dg.in_process_executor)
+    resolved = dg.Definitions(assets=[dated_streams], jobs=[job], resources=resources_for(emu, db)).resolve_job_def(
+        "one_store")
+    label = emu.store_hash.lower()
+    result = resolved.execute_in_process(partition_key=label, instance=store_instance(emu))
+    assert result.success
+    assert result.dagster_run.tags[STORE_TAG] == label
+    assert customers(db) == truth_customers(emu)

@@ -95,7 +95,7 @@ def _sync_one(settings: Settings, *, full: bool, from_date: str | None, to_date:
     progress.addHandler(handler)
     progress.setLevel(logging.INFO)
     with stop_on_signals() as signals, active_stores(settings) as stores:
-        (store,) = pick_store(stores, label) if settings.stores_file else stores
+        (store,) = pick_store(stores, label)
         warehouse_free_or_exit(store.duckdb_path)
         _claim_file(store, reset=reset_store)
         click.echo(f"Syncing into {store.duckdb_path} (Dagster instance: {ensure_dagster_home()})", err=True)
