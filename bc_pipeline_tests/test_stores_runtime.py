@@ -20,38 +20,12 @@ from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
 from bc_pipeline.defs.schedules import build_incremental_sync, store_partition
 from bc_pipeline.lake import LakeSettings, open_catalog, read_table
 from bc_pipeline.stores import STORE_TAG
-from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.lake_support import union_of_files
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
+from bc_pipeline_tests.stores_support import customers, innermost, truth_customers, write_stores
 from bc_pipeline_tests.sync_harness import cli, ids
 
 pytestmark = pytest.mark.slow
-
-
-def write_stores(path: Path, stores: dict[str, tuple], root: Path) -> Path:
-    """stores: label -> (emulator, token variable name)."""
-    lines = ["stores:"]
-    for label, (emu, token_env) in stores.items():
-        lines += [f"  - label: {label}", f"    store_hash: {emu.store_hash}", f"    token_env: {token_env}",
-                  "    start_date: 2020-01-01", f"    api_url: {emu.api_url}",
-                  f"    duckdb_path: {root / 'data' / (label + '.duckdb')}"]
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def innermost(error):
-    while error.cause is not None:
-        error = error.cause
-    return error
-
-
-def customers(db: Path) -> list[tuple]:
-    with warehouse_connection(db, read_only=True) as conn:
-        return conn.execute("SELECT id, email FROM bigcommerce.customers ORDER BY id").fetchall()
-
-
-def truth_customers(emu) -> list[tuple]:
-    return sorted((int(r["id"]), r["email"]) for r in emu.store.records("customers"))
 
 
 @pytest.fixture
