@@ -8,6 +8,7 @@ Real components: one emulator per store over HTTP on 127.0.0.1, real DuckDB file
 
 from __future__ import annotations
 
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -224,3 +225,42 @@ def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emu
     assert result.success
     assert result.dagster_run.tags[STORE_TAG] == label
     assert customers(db) == truth_customers(emu)
+
+
+def test_sigterm_reaches_every_store_being_synced_and_the_command_ends_with_one_line(make_emulator, tmp_path: Path):
+    """SIGTERM to `bc-pipeline sync` over two stores mid-listing: both children stop (no request after),
+    the command ends with 143 and its one `Error: interrupted` line, and each file is consistent."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from bc_pipeline.cli.interrupts import MESSAGE
+    from bc_pipeline_tests.test_sync_resume import check_consistent, order_requests
+
+    emus = {label: make_emulator(seed=seed, store_hash=f"{label}hash", orders=3000, customers=300,
+                                 latency_ms=(60, 120)) for label, seed in (("acme", 1), ("beta", 2))}
+    file = write_stores(tmp_path / "stores.yaml", {label: (emu, f"{label.upper()}_TOKEN")
+                                                   for label, emu in emus.items()}, tmp_path)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("BC_", "DAGSTER_HOME"))},
+           "BC_STORES_FILE": str(file), "ACME_TOKEN": emus["acme"].access_token,
+           "BETA_TOKEN": emus["beta"].access_token, "DAGSTER_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "bc_pipeline", "sync"], cwd=tmp_path, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not all(order_requests(e) >= 3 for e in emus.values()):  # both stores mid-listing
+        assert proc.poll() is None and time.monotonic() < deadline, "the syncs never reached the listing"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    lines = stderr.strip().splitlines()
+
+    assert proc.returncode == 143, lines[-10:]
+    assert [line for line in lines if line.startswith("Error:")] == [f"Error: {MESSAGE}"], lines[-10:]
+    assert not any("Traceback" in line for line in lines)
+    counts = {label: len(e.request_log) for label, e in emus.items()}
+    time.sleep(3)
+    assert {label: len(e.request_log) for label, e in emus.items()} == counts  # no child left syncing
+    for label, emu in emus.items():
+        if (tmp_path / "data" / f"{label}.duckdb").exists():
+            check_consistent(emu, tmp_path / "data" / f"{label}.duckdb")
