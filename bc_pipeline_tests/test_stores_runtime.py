@@ -8,6 +8,7 @@ Real components: one emulator per store over HTTP on 127.0.0.1, real DuckDB file
 
 from __future__ import annotations
 
+import os
 import signal
 from datetime import UTC, datetime
 from pathlib import Path
@@ -230,7 +231,6 @@ def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emu
 def test_sigterm_reaches_every_store_being_synced_and_the_command_ends_with_one_line(make_emulator, tmp_path: Path):
     """SIGTERM to `bc-pipeline sync` over two stores mid-listing: both children stop (no request after),
     the command ends with 143 and its one `Error: interrupted` line, and each file is consistent."""
-    import os
     import subprocess
     import sys
     import time
@@ -264,3 +264,30 @@ def test_sigterm_reaches_every_store_being_synced_and_the_command_ends_with_one_
     for label, emu in emus.items():
         if (tmp_path / "data" / f"{label}.duckdb").exists():
             check_consistent(emu, tmp_path / "data" / f"{label}.duckdb")
+
+
+def test_webhook_subscriptions_are_per_store(make_emulator, tmp_path: Path, monkeypatch):
+    """`webhooks register/list/remove` talk to one store: --store LABEL with a stores file of several."""
+    from click.testing import CliRunner
+
+    from bc_pipeline.cli import main
+
+    emus = {label: make_emulator(seed=seed, store_hash=f"{label}hash") for label, seed in (("acme", 1), ("beta", 2))}
+    file = write_stores(tmp_path / "stores.yaml", {label: (emu, f"{label.upper()}_TOKEN")
+                                                   for label, emu in emus.items()}, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("BC_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("BC_STORES_FILE", str(file))
+    for label, emu in emus.items():
+        monkeypatch.setenv(f"{label.upper()}_TOKEN", emu.access_token)
+    runner = CliRunner()
+    unnamed = runner.invoke(main, ["webhooks", "list"])
+    assert unnamed.exit_code == 1 and "name the store with --store LABEL; known stores: acme, beta" in unnamed.output
+
+    registered = runner.invoke(main, ["webhooks", "register", "--store", "beta", "--destination",
+                                      "https://hooks.example.com/bc", "--header", "X-Test:1"])
+    assert registered.exit_code == 0, registered.output
+    listed = {label: runner.invoke(main, ["webhooks", "list", "--store", label]).output for label in emus}
+    assert "https://hooks.example.com/bc" in listed["beta"]
+    assert "no webhooks registered" in listed["acme"]

@@ -8,27 +8,39 @@ import sys
 
 import click
 
-from bc_pipeline.cli.environment import configured_stores, ensure_dagster_home, settings_or_exit
+from bc_pipeline.cli.environment import configured_stores, ensure_dagster_home, pick_store, settings_or_exit
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
 from bc_pipeline.config import Settings
+from bc_pipeline.stores import Store
 from bc_pipeline.webhooks.receiver import DEADLINE_S, DEFAULT_THREADS
 
+STORE_OPTION = click.option("--store", "label", metavar="LABEL", default=None,
+                            help="The store of the stores file (BC_STORES_FILE) to work on.")
 
-def _store(settings: Settings) -> Settings:
-    if not settings.has_store_credentials:
+
+def _store(settings: Settings, label: str | None = None) -> Store:
+    """The one store a command talks to: the BC_* store, or the stores file's (--store when it has several)."""
+    stores = configured_stores(settings)
+    if not stores:
         raise click.ClickException(
             "no store credentials: set BC_STORE_HASH and BC_ACCESS_TOKEN (and BC_API_URL for an emulator)"
         )
-    return settings
+    if label is None and len(stores) > 1:
+        raise click.ClickException(f"name the store with --store LABEL; known stores: "
+                                   f"{', '.join(s.label for s in stores)}")
+    return pick_store(stores, label)[0]
 
 
-def call_store(settings: Settings, call):
+def call_store(store: Store, call):
     """`call(client, token)` against the store; an API error becomes one `Error:` line."""
     from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
 
-    token = settings.access_token.get_secret_value()
-    client = BigCommerceClient(settings.api_url, settings.store_hash, token)
+    try:
+        token = store.access_token().get_secret_value()
+    except ValueError as exc:  # its token variable is not set
+        raise click.ClickException(str(exc)) from None
+    client = BigCommerceClient(store.api_url, store.store_hash, token, token_env=store.token_env)
     try:
         return call(client, token)
     except BigCommerceError as exc:
@@ -56,19 +68,21 @@ def _header(value: str) -> tuple[str, str]:
               help="A header BigCommerce sends with each callback (repeatable). Default: the shared secret "
               "header from BC_WEBHOOK_SECRET / BC_WEBHOOK_SECRET_HEADER.")
 @click.option("--scope", "scopes", multiple=True, help="Subscribe to these scopes instead of the pipeline's.")
-def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]) -> None:
+@STORE_OPTION
+def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...], label: str | None) -> None:
     """Create the subscriptions the pipeline needs (POST /v3/hooks), skipping ones that exist."""
     from bc_pipeline.webhooks.hooks import ensure_hooks
     from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 
-    settings = _store(settings_or_exit())
+    settings = settings_or_exit()
+    store = _store(settings, label)
     sent = dict(_header(h) for h in headers)
     if not sent and settings.webhook_secret is not None:
         sent = {settings.webhook_secret_header: settings.webhook_secret.get_secret_value()}
     if not sent:
         click.echo("warning: no header: the receiver will refuse these callbacks (set BC_WEBHOOK_SECRET)",
                    err=True)
-    outcomes = call_store(settings, lambda client, token: ensure_hooks(client, token, destination,
+    outcomes = call_store(store, lambda client, token: ensure_hooks(client, token, destination,
                                                                         scopes or SUBSCRIBED_SCOPES, sent))
     for o in outcomes:
         click.echo(f"{o.action:<12} {o.hook_id:>10} {o.scope}")
@@ -76,11 +90,12 @@ def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]
 
 
 @webhooks.command("list")
-def list_command() -> None:
+@STORE_OPTION
+def list_command(label: str | None) -> None:
     """The store's webhook subscriptions for this API account (header values are not shown)."""
     from bc_pipeline.webhooks.hooks import list_hooks
 
-    hooks = call_store(_store(settings_or_exit()), lambda client, token: list_hooks(client))
+    hooks = call_store(_store(settings_or_exit(), label), lambda client, token: list_hooks(client))
     if not hooks:
         click.echo("no webhooks registered for this API account")
     for h in hooks:
