@@ -74,8 +74,10 @@ class SoakPipeline:
 
     def _sync(self) -> None:
         from bc_pipeline.cli.run_job import run_sync_job
+        from bc_pipeline.config import load_settings
+        from bc_pipeline.stores import store_from_settings
 
-        outcome = run_sync_job()
+        outcome = run_sync_job(store_from_settings(load_settings()))
         self.report.syncs += 1
         if not outcome.success:
             self.report.failed_syncs.append(str(outcome.error))
