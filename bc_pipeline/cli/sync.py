@@ -182,13 +182,13 @@ def check(label: str | None) -> None:
     failures = []
     with active_stores(settings) as stores:
         for store in pick_store(stores, label):
-            error = _check_store(store)
+            error = _check_store(store, named=settings.stores_file is not None)
             if error:
                 failures.append((store.label, error))
     fail_per_store(failures, named=settings.stores_file is not None)
 
 
-def _check_store(store: Store) -> str | None:
+def _check_store(store: Store, *, named: bool) -> str | None:
     """Print the store's access table; return why it is not fully readable, or None."""
     from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
@@ -205,7 +205,7 @@ def _check_store(store: Store) -> str | None:
         return str(exc)
     finally:
         client.close()
-    click.echo(f"Store {store.store_hash} at {store.api_url}" + (f" ({store.label})" if store.label else ""))
+    click.echo(f"Store {store.store_hash} at {store.api_url}" + (f" ({store.label})" if named else ""))
     click.echo(f"{'resource':<22} {'readable':<9} {'status':<7} scope to grant")
     for r in results:
         grant = "" if r.readable else r.scope_to_grant or "?"
