@@ -291,3 +291,26 @@ def test_webhook_subscriptions_are_per_store(make_emulator, tmp_path: Path, monk
     listed = {label: runner.invoke(main, ["webhooks", "list", "--store", label]).output for label in emus}
     assert "https://hooks.example.com/bc" in listed["beta"]
     assert "no webhooks registered" in listed["acme"]
+
+
+def test_check_reports_per_store_and_names_the_failing_one(make_emulator, tmp_path: Path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bc_pipeline.cli import main
+
+    emus = {label: make_emulator(seed=seed, store_hash=f"{label}hash") for label, seed in (("acme", 1), ("gone", 3))}
+    file = write_stores(tmp_path / "stores.yaml", {label: (emu, f"{label.upper()}_TOKEN")
+                                                   for label, emu in emus.items()}, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for name in [k for k in os.environ if k.startswith("BC_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("BC_STORES_FILE", str(file))
+    monkeypatch.setenv("ACME_TOKEN", emus["acme"].access_token)
+    monkeypatch.setenv("GONE_TOKEN", "revoked-token-0123456789")
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert f"Store acmehash at {emus['acme'].api_url} (acme)" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors == ["Error: store gone: BigCommerce rejected the access token (401) for GET /v2/store; "
+                      "check GONE_TOKEN"]
+    assert "revoked-token" not in result.output
