@@ -3,7 +3,8 @@ top-level module), its modules with the first sentence of their docstrings, the 
 and the layers (LAYERS) that say which may import which: a package imports only from lower layers.
 
 `python -m bc_pipeline.structure` regenerates every generated document from the code: the "Packages and
-modules" section of docs/architecture.md (between its markers) and docs/schema.md (warehouse/docs.py).
+modules" section of docs/architecture.md (between its markers) and its stream table (streams.py),
+docs/schema.md (warehouse/docs.py) and docs/configuration.md (config_docs.py).
 Tests fail when a committed document differs from what this produces, or when an import goes upwards.
 """
 
@@ -26,12 +27,13 @@ REGENERATE = "python -m bc_pipeline.structure"
 # Top-level modules (config.py, ...) are units of their own. A new package must be placed here.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("config", "error_text", "gc_pause", "instance"),  # plain helpers; the local Dagster instance's storage
-    ("bigcommerce",),  # the API client
+    ("bigcommerce", "config_docs"),  # the API client; docs/configuration.md from the settings
     ("completion",),  # capped embedded lists completed before flattening
     ("warehouse",),  # DuckDB: the only package that talks to it
     ("streams",),  # the stream registry: one entry per stream, over the client, completion and the flatteners
     ("mapping", "sync"),  # the mapping compiler; the sync engine
-    ("lookups", "stores", "structure", "webhooks"),  # mapped-table reads; the stores file; this; webhooks
+    ("lookups", "stores", "structure"),  # mapped-table reads; the stores file; the generated docs
+    ("webhooks",),  # webhook payloads to rows, routed to their store
     ("lake",),  # the shared Iceberg layer
     ("defs",),  # Dagster objects, thin over the packages below
     ("definitions",),  # the Dagster code location
@@ -165,15 +167,33 @@ def with_packages(text: str) -> str:
     return text[:start] + packages_markdown() + text[end:]
 
 
+def with_stream_table(text: str) -> str:
+    """`text` (docs/architecture.md) with its stream table (the lines from its header row on) made current."""
+    from bc_pipeline.streams import stream_table
+
+    table = stream_table()
+    header = table.splitlines()[0]
+    lines = text.split("\n")
+    start = lines.index(header)
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    return "\n".join([*lines[:start], table, *lines[end:]])
+
+
 def main(argv: list[str]) -> int:
-    """Rewrite every generated document in the docs folder (argv[0], else the repository's docs/)."""
+    """Rewrite every generated document in the docs folder (argv[0], else the repository's docs/): the
+    packages section and the stream table of architecture.md, schema.md and configuration.md."""
+    from bc_pipeline.config_docs import configuration_markdown
     from bc_pipeline.warehouse.docs import schema_markdown
 
     docs = Path(argv[0]) if argv else DOCS
     architecture = docs / "architecture.md"
-    architecture.write_text(with_packages(architecture.read_text(encoding="utf-8")), encoding="utf-8")
+    text = with_stream_table(with_packages(architecture.read_text(encoding="utf-8")))
+    architecture.write_text(text, encoding="utf-8")
     (docs / "schema.md").write_text(schema_markdown(), encoding="utf-8")
-    print(f"regenerated {architecture} and {docs / 'schema.md'}")
+    (docs / "configuration.md").write_text(configuration_markdown(), encoding="utf-8")
+    print(f"regenerated {architecture}, {docs / 'schema.md'} and {docs / 'configuration.md'}")
     return 0
 
 

@@ -5,6 +5,7 @@ the definitions load with its message."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +21,9 @@ from bc_pipeline.defs.partitions import ensure_store_partition, store_partitions
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import DEFAULT_MAPPING_PATH, Mapping, load_mapping
+from bc_pipeline.stores import Store
 from bc_pipeline_tests.mapping_support import emulator_warehouse
+from bc_pipeline_tests.sync_harness import stores_resource
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +36,13 @@ def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 STORE = "store1"
 
 
-def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error: bool = True):
+def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error: bool = True,
+        store_mapping_file: Path | None = None):
     """The mapped multi-asset (one step: every table and its checks) on the store's partition."""
     ensure_store_partition(instance, STORE)
-    warehouse = WarehouseResource(database=str(db), store_hash=STORE, api_url="http://127.0.0.1")
+    store = Store(label=STORE, store_hash=STORE, token_env="BC_ACCESS_TOKEN", api_url="http://127.0.0.1",
+                  start_date=date(2020, 1, 1), timezone="UTC", duckdb_path=db, mapping_file=store_mapping_file)
+    warehouse = WarehouseResource(stores=stores_resource(store))
     return dg.materialize(build_mapped_assets(mapping), instance=instance, partition_key=STORE,
                           resources={"warehouse": warehouse}, raise_on_error=raise_on_error)
 
@@ -169,3 +175,18 @@ def test_a_raw_partition_update_requests_the_mapped_asset() -> None:
     dg.materialize([raw], instance=instance, partition_key=STORE)
     after = dg.evaluate_automation_conditions(defs=[raw, mapped], instance=instance, cursor=first.cursor)
     assert after.get_num_requested(mapped.key) == 1
+
+
+def test_a_store_with_its_own_mapping_file_is_mapped_by_it(tmp_path: Path) -> None:
+    """A store of the stores file with a `mapping_file` has its mapped tables built from that file in its runs,
+    while the location's file (the assets' specs) stays the default one."""
+    db = tmp_path / "own.duckdb"
+    emulator_warehouse(db)
+    own = tmp_path / "own.yaml"
+    own.write_text(DEFAULT_MAPPING_PATH.read_text().replace(
+        "      email: billing_address.email", "      store_email: billing_address.email"))
+    assert run(load_mapping(), db, dg.DagsterInstance.ephemeral(), store_mapping_file=own).success
+    conn = duckdb.connect(str(db), read_only=True)
+    columns = [r[0] for r in conn.execute("DESCRIBE mapped.orders").fetchall()]
+    conn.close()
+    assert "store_email" in columns and "email" not in columns

@@ -116,4 +116,4 @@ def test_completion_and_the_flattening_of_orders_walk_the_same_consignments():
 
 def test_the_architecture_doc_shows_the_registry_as_it_is():
     doc = (Path(__file__).parent.parent / "docs" / "architecture.md").read_text()
-    assert stream_table() in doc, "docs/architecture.md's stream table is stale: paste `python -m bc_pipeline.streams`"
+    assert stream_table() in doc, "docs/architecture.md's stream table is stale: run `python -m bc_pipeline.structure`"

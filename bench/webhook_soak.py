@@ -78,8 +78,10 @@ def soak(args: argparse.Namespace, work: Path, store: StoreProcess) -> dict:
     root = work / "webhooks"
     _environment(work, store, args.batch_files)
     from bc_pipeline.cli.run_job import run_sync_job
+    from bc_pipeline.config import load_settings
+    from bc_pipeline.stores import store_from_settings
 
-    first = run_sync_job()
+    first = run_sync_job(store_from_settings(load_settings()))
     if not first.success:
         raise SystemExit(f"the initial sync failed: {first.error}")
     ids = _record_ids(work / "soak.duckdb")

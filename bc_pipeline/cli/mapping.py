@@ -1,6 +1,6 @@
 """bc-pipeline mapping (suggest, check) and bc-pipeline lookup (read functions over the mapped tables).
 
-Both read the DuckDB file read-only (--db, else BC_DUCKDB_PATH, else the configured store's data/<label>.duckdb),
+Both read the DuckDB file read-only (--db, else the configured store's: BC_DUCKDB_PATH or data/<label>.duckdb),
 so they can run while a sync holds no lock, and never change anything. `mapping check` only reads the file it
 is given."""
 
@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from bc_pipeline import lookups
-from bc_pipeline.cli.environment import settings_or_exit
+from bc_pipeline.cli.environment import configured_stores, settings_or_exit
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import Mapping, load_mapping
 from bc_pipeline.mapping.suggest import suggest_mapping
@@ -24,17 +24,26 @@ from bc_pipeline.warehouse.errors import Connection, DatabaseError
 
 
 def _configured_db(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
-    return value or settings_or_exit().duckdb_path
+    """--db, else the store's file: BC_DUCKDB_PATH or data/<label>.duckdb, or the one store of the stores file
+    (with several, --db names which)."""
+    if value is not None:
+        return value
+    settings = settings_or_exit()
+    stores = configured_stores(settings) if settings.stores_file else []
+    if len(stores) > 1:
+        files = ", ".join(f"{s.label}: {s.duckdb_path}" for s in stores)
+        raise click.ClickException(f"the stores file has several stores: pass --db with one's file ({files})")
+    return stores[0].duckdb_path if stores else settings.duckdb_path
 
 
 _DB = click.option(
     "--db",
     "db_path",
-    envvar="BC_DUCKDB_PATH",
     default=None,
     callback=_configured_db,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The DuckDB file (default: BC_DUCKDB_PATH, else the store's data/<label>.duckdb).",
+    help="The DuckDB file (default: BC_DUCKDB_PATH, else the store's data/<label>.duckdb; with a stores file of "
+    "several stores, required).",
 )
 _MAPPING = click.option(
     "--mapping-file",

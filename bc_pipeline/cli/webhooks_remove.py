@@ -9,16 +9,17 @@ from __future__ import annotations
 import click
 
 from bc_pipeline.cli.environment import settings_or_exit
-from bc_pipeline.cli.webhooks import _store, call_store
+from bc_pipeline.cli.webhooks import STORE_OPTION, _store, call_store
 
 
 @click.command()
 @click.option("--destination", required=True, help="The destination URL the hooks were registered with.")
-def remove(destination: str) -> None:
+@STORE_OPTION
+def remove(destination: str, label: str | None) -> None:
     """Delete the subscriptions bc_pipeline registered (those to --destination), with immediate effect."""
     from bc_pipeline.webhooks.hooks import remove_hooks
 
-    removed = call_store(_store(settings_or_exit()), lambda client, token: remove_hooks(client, token, destination))
+    removed = call_store(_store(settings_or_exit(), label), lambda client, token: remove_hooks(client, token, destination))
     for o in removed:
         click.echo(f"removed {o.hook_id:>10} {o.scope}")
     click.echo(f"{len(removed)} webhook(s) to {destination} removed" if removed

@@ -3,12 +3,15 @@
 raw table, with its checks evaluated in the same step (defs/mapping_checks.py). Partitioned by store like
 the raw tables, so the store's partition is green on every mapped table after a sync.
 
+A store of the stores file with its own `mapping_file` has its tables mapped by that file in its runs.
+
 The mapping file is loaded when the definitions load: a refused file fails the load with its one-line
 MappingError, in the UI and in `dagster definitions validate`. Each asset's code_version is a hash of its
 part of the file, so an edit shows the asset as stale until it is re-run. The assets rebuild in the sync
 job (it selects group `mapped`) and, when the automation sensor is on, whenever a raw parent updates."""
 
 from functools import cache
+from pathlib import Path
 
 import dagster as dg
 
@@ -30,6 +33,15 @@ __all__ = ["build_mapped_assets", "current_mapping", "mapped_key"]
 def current_mapping() -> Mapping:
     """The mapping file BC_MAPPING_FILE names (else the shipped default), validated once per load."""
     return load_mapping(settings().mapping_file)
+
+
+def store_mapping(location: Mapping, path: Path | None) -> Mapping:
+    """The mapping a store's run applies: its own `mapping_file` of the stores file, else the location's (the
+    assets, their code versions and their staleness follow the location's file; a store's own file maps the
+    entities both name)."""
+    if path is None or path.resolve() == location.path.resolve():
+        return location
+    return load_mapping(path)
 
 
 def _raw_deps(entity: str) -> list[dg.AssetKey]:
@@ -88,17 +100,17 @@ def build_mapped_assets(mapping: Mapping) -> list[dg.AssetsDefinition]:
         check_specs=mapping_check_specs(mapping),
         partitions_def=store_partitions,
         can_subset=True,
-        pool="duckdb",
     )
     def _mapped(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        used = store_mapping(mapping, warehouse.store.mapping_file)
         with warehouse.get_connection() as conn:
             for entity in mapping.entities:
-                if mapped_key(entity) not in context.selected_asset_keys:
+                if mapped_key(entity) not in context.selected_asset_keys or entity not in used.entities:
                     continue
-                result = refresh_entity(conn, mapping, entity)
+                result = refresh_entity(conn, used, entity)
                 yield dg.MaterializeResult(
-                    asset_key=mapped_key(entity), metadata=_metadata(mapping, result),
-                    check_results=mapping_check_results(context, conn, mapping, entity),
+                    asset_key=mapped_key(entity), metadata=_metadata(used, result),
+                    check_results=mapping_check_results(context, conn, used, entity),
                 )
 
     return [_mapped]

@@ -11,10 +11,12 @@ from contextlib import closing
 import dagster as dg
 
 from bc_pipeline.defs.failures import fail_on_stream_errors, one_line_failures
+from bc_pipeline.defs.freshness import with_sync_freshness
 from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
 from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.settings import settings
 from bc_pipeline.streams import Role, reference_tables, stream, with_role
 from bc_pipeline.sync.reference import sync_reference_streams
 from bc_pipeline.sync.report import progress_log
@@ -30,11 +32,10 @@ _AFTER = {t: tuple(raw_key(p) for p in (s.by_parent,) if p) for s in with_role(R
     check_specs=raw_check_specs(REFERENCE_TABLES),
     partitions_def=store_partitions,
     can_subset=True,
-    pool="duckdb",
 )
 def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource, warehouse: WarehouseResource):
     """Full listings of categories, brands and order statuses; variants of changed products (or all, daily)."""
-    check_partition_is_store(context, bigcommerce.store_hash)
+    check_partition_is_store(context, bigcommerce.store)
     chosen = context.selected_asset_keys
     selected = [s.name for s in with_role(Role.REFERENCE) if any(raw_key(t) in chosen for t in s.tables)]
     with one_line_failures(context), closing(bigcommerce.client()) as client:
@@ -50,3 +51,8 @@ def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerc
                     yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
                                                check_results=raw_check_results(context, conn, table))
     fail_on_stream_errors(context, reports)
+
+
+@dg.definitions
+def reference_assets() -> dg.Definitions:
+    return dg.Definitions(assets=with_sync_freshness([reference_streams], settings().sync_cron))
