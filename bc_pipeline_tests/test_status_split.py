@@ -5,9 +5,9 @@ lays it out."""
 from datetime import UTC, datetime, timedelta
 
 from bc_pipeline.cli.status_text import format_status
+from bc_pipeline.streams import rows_for
 from bc_pipeline.sync.status import read_status
 from bc_pipeline.warehouse import state
-from bc_pipeline.warehouse.rows import rows_for
 from bc_pipeline_tests.warehouse_support import order_with_consignments
 
 T0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
