@@ -16,7 +16,7 @@ A `Stream` says what the stream is to each part of the pipeline:
 
 Adding a stream: its entry here, its flattener (warehouse/rows.py; `plain(table)` for a flat record) and its
 tables' columns (warehouse/columns_*.py). The Dagster assets, checks, reconciliation, `check`, completion and
-the webhooks' deletes follow from the entry (bc_pipeline_tests/test_stream_registry.py walks it).
+the webhooks' deletes follow from the entry (bc_pipeline_tests/streams/test_stream_registry.py walks it).
 """
 
 from __future__ import annotations

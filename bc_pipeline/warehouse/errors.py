@@ -1,6 +1,6 @@
 """The database's connection type and exceptions, named once for the packages above the warehouse.
 
-Only warehouse/ imports duckdb (bc_pipeline_tests/test_layers.py checks it): a caller that annotates a
+Only warehouse/ imports duckdb (bc_pipeline_tests/warehouse/test_warehouse_seam.py checks it): a caller that annotates a
 connection or catches a database failure imports these names, so the engine behind the warehouse is named
 in one place.
 """
