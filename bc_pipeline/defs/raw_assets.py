@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 from pydantic import Field
 
-from bc_pipeline.defs.failures import fail, fail_on_stream_errors, one_line_failures
+from bc_pipeline.defs.failures import fail, one_line_failures
 from bc_pipeline.defs.freshness import with_sync_freshness
-from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
+from bc_pipeline.defs.metadata import raw_spec
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
-from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
+from bc_pipeline.defs.raw_checks import raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.defs.stream_results import stream_results
 from bc_pipeline.streams import dated_streams
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.runs import sync_dated_streams
@@ -99,15 +100,7 @@ def dated_streams(
     for stream, report in reports.items():
         context.log.info(report.progress_line() + f" ({windows[stream].describe()})")
         progress_log.info(report.progress_line())
-    with warehouse.get_connection() as conn:
-        for stream, report in reports.items():
-            if report.error:
-                continue
-            for table in DATED_STREAMS[stream]:
-                if table in selected:
-                    yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
-                                               check_results=raw_check_results(context, conn, table))
-    fail_on_stream_errors(context, reports)
+    yield from stream_results(context, warehouse, reports, DATED_STREAMS.__getitem__)
 
 
 @dg.definitions

@@ -10,13 +10,14 @@ from contextlib import closing
 
 import dagster as dg
 
-from bc_pipeline.defs.failures import fail_on_stream_errors, one_line_failures
+from bc_pipeline.defs.failures import one_line_failures
 from bc_pipeline.defs.freshness import with_sync_freshness
-from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
+from bc_pipeline.defs.metadata import raw_key, raw_spec
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
-from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
+from bc_pipeline.defs.raw_checks import raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
+from bc_pipeline.defs.stream_results import stream_results
 from bc_pipeline.streams import Role, reference_tables, stream, with_role
 from bc_pipeline.sync.reference import sync_reference_streams
 from bc_pipeline.sync.report import progress_log
@@ -42,15 +43,10 @@ def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerc
         reports = sync_reference_streams(
             client, warehouse.get_connection, selected, progress=lambda r: progress_log.info(r.progress_line())
         )
-    with warehouse.get_connection() as conn:
-        for name, report in reports.items():
-            context.log.info(report.progress_line())
-            progress_log.info(report.progress_line())
-            for table in () if report.error else stream(name).tables:
-                if raw_key(table) in chosen:
-                    yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
-                                               check_results=raw_check_results(context, conn, table))
-    fail_on_stream_errors(context, reports)
+    for report in reports.values():
+        context.log.info(report.progress_line())
+        progress_log.info(report.progress_line())
+    yield from stream_results(context, warehouse, reports, lambda name: stream(name).tables)
 
 
 @dg.definitions
