@@ -7,7 +7,8 @@ mapped tables, change feed, each with its checks) must run one after another any
 DuckDB file, which has one writer), and a step subprocess costs seconds, so a scheduled or UI run is as fast
 as `bc-pipeline sync`.
 
-Both jobs are partitioned by store through a partitioned config whose tags give every partition run the
+The publish step is in the job only when publishing is on (BC_LAKE_PUBLISH; by default with a stores file),
+so a single store's run has no step it would skip. Both jobs are partitioned by store through a partitioned config whose tags give every partition run the
 `bc/store` tag: a run launched on a store's partition from the launchpad or a job backfill carries it like
 the schedule's and the CLI's runs (the run queue's per-store limit keys on it).
 """
@@ -15,6 +16,7 @@ the schedule's and the CLI's runs (the run queue's per-store limit keys on it).
 import dagster as dg
 
 from bc_pipeline.defs.partitions import store_partitions, store_tags
+from bc_pipeline.defs.settings import settings
 
 
 def store_partitioned_config() -> dg.PartitionedConfig:
@@ -23,14 +25,25 @@ def store_partitioned_config() -> dg.PartitionedConfig:
                                 tags_for_partition_key_fn=store_tags)
 
 
-sync_job = dg.define_asset_job(
-    name="bigcommerce_sync",
-    selection=dg.AssetSelection.groups("bigcommerce", "mapped", "change_feed", "lake")
-    - dg.AssetSelection.assets(dg.AssetKey(["bigcommerce", "deletes_reconciled"])),
-    executor_def=dg.in_process_executor,
-    config=store_partitioned_config(),
-    description="Sync every stream (incremental by default; `full` or a `range` of days in the "
-    "bigcommerce_dated_streams config), then the mapped tables, the change-feed assets (new_customers, ...) and "
-    "the publish to the shared lake (lake/published, when BC_LAKE_PUBLISH is on). "
-    "What the schedule and `bc-pipeline sync` run.",
-)
+SYNC_JOB = "bigcommerce_sync"
+
+
+def build_sync_job(publish: bool):
+    """The sync job; with `publish`, its last step publishes the store to the shared lake (lake/published)."""
+    groups = ("bigcommerce", "mapped", "change_feed", *(("lake",) if publish else ()))
+    return dg.define_asset_job(
+        name=SYNC_JOB,
+        selection=dg.AssetSelection.groups(*groups)
+        - dg.AssetSelection.assets(dg.AssetKey(["bigcommerce", "deletes_reconciled"])),
+        executor_def=dg.in_process_executor,
+        config=store_partitioned_config(),
+        description="Sync every stream (incremental by default; `full` or a `range` of days in the "
+        "bigcommerce_dated_streams config), then the mapped tables, the change-feed assets (new_customers, ...)"
+        + (" and the publish to the shared lake (lake/published)" if publish else "")
+        + ". What the schedule and `bc-pipeline sync` run.",
+    )
+
+
+@dg.definitions
+def jobs() -> dg.Definitions:
+    return dg.Definitions(jobs=[build_sync_job(settings().publishes_to_lake)])

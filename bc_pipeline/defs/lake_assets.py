@@ -4,7 +4,8 @@ after the raw and mapped tables have committed. Cheap when nothing changed: the 
 finds no new row and nothing is committed to the catalog.
 
 On by default when a stores file is used (BC_LAKE_PUBLISH unset), off for the single store; BC_LAKE_PUBLISH
-turns it on or off. When off the step is skipped (the asset does not materialize). The store's label is the
+turns it on or off. When off the sync job leaves the step out (defs/jobs.py); materialized by hand then, it
+is skipped (the asset does not materialize). The store's label is the
 lake's `store` column, so the step runs in the store's partition like every table it reads.
 """
 

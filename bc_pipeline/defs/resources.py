@@ -24,7 +24,8 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.stores import STORE_TAG, Store, load_stores
+from bc_pipeline.defs.settings import settings
+from bc_pipeline.stores import STORE_TAG, Store, configured_stores
 from bc_pipeline.warehouse import changes
 from bc_pipeline.warehouse.connect import writer_connection
 from bc_pipeline.warehouse.errors import Connection
@@ -77,7 +78,11 @@ class StoresResource(dg.ConfigurableResource):
     )
 
     def all(self) -> list[Store]:
-        return [s.to_store() for s in self.stores] if self.stores else load_stores()
+        """The configured stores, else those of the worker's settings (read once per process; the stores file
+        itself is read again, so a run sees the file as it is when the run starts)."""
+        if self.stores:
+            return [s.to_store() for s in self.stores]
+        return configured_stores(settings())
 
     def resolve(self, label: str | None) -> Store:
         """The store labelled `label`; None: the only store configured."""
@@ -174,6 +179,4 @@ def pipeline_resources(stores=None, *, changes_retention_days: int = 30, max_wor
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    from bc_pipeline.defs.settings import settings
-
     return dg.Definitions(resources=pipeline_resources(changes_retention_days=settings().changes_retention_days))

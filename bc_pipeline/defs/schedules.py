@@ -17,7 +17,7 @@ settings), never at import.
 import dagster as dg
 
 from bc_pipeline.config import Settings
-from bc_pipeline.defs.jobs import sync_job
+from bc_pipeline.defs.jobs import SYNC_JOB
 from bc_pipeline.defs.partitions import (
     STORE_PARTITIONS_NAME,
     ensure_store_partition,
@@ -53,7 +53,7 @@ def build_incremental_sync(s: Settings) -> dg.ScheduleDefinition:
     @dg.schedule(
         name="incremental_sync",
         cron_schedule=s.sync_cron,
-        job=sync_job,
+        job_name=SYNC_JOB,
         execution_timezone="UTC",
         default_status=dg.DefaultScheduleStatus.RUNNING if s.schedule_running else dg.DefaultScheduleStatus.STOPPED,
         description="Incremental sync of every stream since its high-water mark, then the mapped tables: one run "
