@@ -16,13 +16,12 @@ import dagster as dg
 from bc_emulator import Emulator
 from bc_emulator.request_log import RequestLogEntry
 from bc_pipeline.defs.partitions import store_label
-from bc_pipeline.defs.resources import BigCommerceResource
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import (
     RAW_ASSETS,
+    resources_for,
     store_instance,
     table_fingerprint,
-    warehouse_for,
     window_run_config,
 )
 
@@ -44,11 +43,7 @@ TABLE_TRUTH = {
 
 def resources(emu: Emulator, db_path: Path, *, token: str | None = None, timeout_s: float = 30.0,
               max_workers: int = 4) -> dict:
-    return {
-        "bigcommerce": BigCommerceResource(store_hash=emu.store_hash, access_token=token or emu.access_token,
-                                           api_url=emu.api_url, max_workers=max_workers, timeout_s=timeout_s),
-        "warehouse": warehouse_for(emu, db_path),
-    }
+    return resources_for(emu, db_path, token=token, max_workers=max_workers, timeout_s=timeout_s)
 
 
 def sync_raw(emu: Emulator, db_path: Path, *, window: str = "incremental", selection: Iterable[str] | None = None,

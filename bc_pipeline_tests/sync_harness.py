@@ -3,9 +3,11 @@ file, and read back what landed."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -14,24 +16,45 @@ from bc_pipeline.defs.partitions import ensure_store_partition, store_label
 from bc_pipeline.defs.raw_assets import dated_streams
 from bc_pipeline.defs.reconcile_assets import deletes_reconciled
 from bc_pipeline.defs.reference_assets import reference_streams
-from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.resources import BigCommerceResource, StoreSpec, StoresResource, WarehouseResource
+from bc_pipeline.stores import Store
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.store import StoreIdentity, read_store
 
 RAW_ASSETS = [dated_streams, reference_streams]
 
 
+def token_variable(token: str) -> str:
+    """A variable holding `token` in this process (resources read a token only from a variable): its name."""
+    name = f"BC_TEST_TOKEN_{hashlib.sha256(token.encode()).hexdigest()[:12].upper()}"
+    os.environ[name] = token
+    return name
+
+
+def store_of(emu, db_path: Path, *, token: str | None = None, label: str | None = None,
+             store_hash: str | None = None, api_url: str | None = None) -> Store:
+    """The emulator store as a configured Store writing into db_path (its token in a variable)."""
+    store_hash = store_hash or emu.store_hash
+    return Store(label=label or store_label(store_hash), store_hash=store_hash,
+                 token_env=token_variable(token or emu.access_token), api_url=api_url or emu.api_url,
+                 start_date=date(2020, 1, 1), timezone="UTC", duckdb_path=Path(db_path))
+
+
+def stores_resource(*stores: Store) -> StoresResource:
+    return StoresResource(stores=[StoreSpec.of(s) for s in stores])
+
+
 def warehouse_for(emu, db_path: Path) -> WarehouseResource:
     """The warehouse resource writing this emulator store's data into db_path."""
-    return WarehouseResource(database=str(db_path), store_hash=emu.store_hash, api_url=emu.api_url)
+    return WarehouseResource(stores=stores_resource(store_of(emu, db_path)))
 
 
-def resources_for(emu, db_path: Path, *, token: str | None = None) -> dict:
+def resources_for(emu, db_path: Path, *, token: str | None = None, max_workers: int = 4,
+                  timeout_s: float = 30.0) -> dict:
+    stores = stores_resource(store_of(emu, db_path, token=token))
     return {
-        "bigcommerce": BigCommerceResource(
-            store_hash=emu.store_hash, access_token=token or emu.access_token, api_url=emu.api_url, max_workers=4
-        ),
-        "warehouse": warehouse_for(emu, db_path),
+        "bigcommerce": BigCommerceResource(stores=stores, max_workers=max_workers, timeout_s=timeout_s),
+        "warehouse": WarehouseResource(stores=stores),
     }
 
 

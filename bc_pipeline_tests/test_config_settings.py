@@ -106,3 +106,54 @@ def test_start_date_is_compared_with_the_stores_today_not_the_servers():
     refused = load_in_pago_pago(store_today + timedelta(days=1))
     assert refused.returncode == 1
     assert "is in the future" in refused.stderr
+
+
+def test_every_variable_has_one_field_and_the_doc_is_generated_from_them():
+    from pathlib import Path
+
+    from bc_pipeline.config import VARIABLES, Settings
+    from bc_pipeline.config_docs import configuration_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+    assert doc.read_text(encoding="utf-8") == configuration_markdown(), (
+        "docs/configuration.md is stale: run `python -m bc_pipeline.config_docs docs/configuration.md`")
+    assert all(name.startswith("BC_") for name in VARIABLES)
+    assert all(field.description for field in Settings.model_fields.values())
+    for folded in ("BC_CHECKPOINT_RECORDS", "BC_WEBHOOK_SECRET", "BC_LAKE_CATALOG_URI", "BC_SYNC_PARALLEL"):
+        assert folded in VARIABLES
+
+
+def test_folded_settings_are_validated_like_the_others():
+    s = load(BC_CHECKPOINT_RECORDS="300", BC_SYNC_PARALLEL="2", BC_LAKE_WAREHOUSE="s3://bucket/lake")
+    assert (s.checkpoint_records, s.sync_parallel, s.lake_warehouse) == (300, 2, "s3://bucket/lake")
+    with pytest.raises(ConfigError) as exc:
+        load(BC_CHECKPOINT_RECORDS="lots", BC_SYNC_PARALLEL="0", BC_LAKE_PUBLISH="maybe")
+    for name in ("BC_CHECKPOINT_RECORDS", "BC_SYNC_PARALLEL", "BC_LAKE_PUBLISH"):
+        assert name in str(exc.value)
+
+
+def test_the_lake_publishes_by_default_with_a_stores_file_only(tmp_path):
+    stores = tmp_path / "stores.yaml"
+    stores.write_text("stores: []\n")
+    assert load().publishes_to_lake is False
+    assert load(BC_STORES_FILE=str(stores)).publishes_to_lake is True
+    assert load(BC_STORES_FILE=str(stores), BC_LAKE_PUBLISH="false").publishes_to_lake is False
+
+
+def test_importing_the_definitions_reads_no_setting():
+    """Importing every module of bc_pipeline.defs reads nothing: an invalid variable fails only when the
+    definitions load, and nothing store-specific (api_url, the token) is fixed at import."""
+    import subprocess
+    import sys
+
+    code = ("import importlib, pkgutil, bc_pipeline.defs as d\n"
+            "for m in pkgutil.iter_modules(d.__path__): importlib.import_module(f'bc_pipeline.defs.{m.name}')\n"
+            "import bc_pipeline.sync.chunks\n"
+            "from bc_pipeline.definitions import defs\n"
+            "import traceback\n"
+            "try:\n    defs()\nexcept Exception as exc:\n"
+            "    print('LOAD FAILED', 'BC_TIMEZONE' in ''.join(traceback.format_exception(exc)))\n")
+    env = {"BC_TIMEZONE": "Mars/Olympus", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "LOAD FAILED True" in result.stdout

@@ -19,7 +19,8 @@ from bc_pipeline_tests.deploy_support import (
     instance_from,
 )
 
-PER_STORE_LIMIT = [{"key": STORE_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}]
+PER_STORE_LIMIT = [{"key": key, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
+                   for key in (STORE_TAG, "dagster/partition")]
 SHARED_BLOCKS = ("storage", "run_coordinator", "run_monitoring", "retention", "telemetry")
 
 

@@ -5,6 +5,7 @@ the definitions load with its message."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +21,9 @@ from bc_pipeline.defs.partitions import ensure_store_partition, store_partitions
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.mapping.errors import MappingError
 from bc_pipeline.mapping.load import DEFAULT_MAPPING_PATH, Mapping, load_mapping
+from bc_pipeline.stores import Store
 from bc_pipeline_tests.mapping_support import emulator_warehouse
+from bc_pipeline_tests.sync_harness import stores_resource
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,9 @@ STORE = "store1"
 def run(mapping: Mapping, db: Path, instance: dg.DagsterInstance, raise_on_error: bool = True):
     """The mapped multi-asset (one step: every table and its checks) on the store's partition."""
     ensure_store_partition(instance, STORE)
-    warehouse = WarehouseResource(database=str(db), store_hash=STORE, api_url="http://127.0.0.1")
+    store = Store(label=STORE, store_hash=STORE, token_env="BC_ACCESS_TOKEN", api_url="http://127.0.0.1",
+                  start_date=date(2020, 1, 1), timezone="UTC", duckdb_path=db)
+    warehouse = WarehouseResource(stores=stores_resource(store))
     return dg.materialize(build_mapped_assets(mapping), instance=instance, partition_key=STORE,
                           resources={"warehouse": warehouse}, raise_on_error=raise_on_error)
 

@@ -12,7 +12,7 @@ import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.warehouse.connect import warehouse_connection
-from bc_pipeline_tests.sync_harness import ids, run_sync, table_fingerprint
+from bc_pipeline_tests.sync_harness import ids, run_sync, table_fingerprint, token_variable
 
 LISTINGS = {  # emulator request path suffix -> resource whose records it lists
     "/v3/customers": "customers",
@@ -147,6 +147,6 @@ def test_a_bad_token_fails_at_once_with_a_clear_message(emu, tmp_path):
     messages = " ".join(
         str(e.step_failure_data.error.to_string()) for e in result.all_events if e.is_step_failure
     )
-    assert "401" in messages and "BC_ACCESS_TOKEN" in messages
+    assert "401" in messages and f"check {token_variable('not-the-token')}" in messages  # the store's token_env
     assert "not-the-token" not in messages
     assert len(emu.request_log) <= 8, "a rejected token must not be retried"

@@ -10,9 +10,11 @@ import dagster as dg
 import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
+from bc_pipeline.config import load_settings
 from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
-from bc_pipeline.defs.reconcile_assets import reconcile_daily
-from bc_pipeline.defs.schedules import incremental_sync
+from bc_pipeline.defs.reconcile_assets import build_reconcile_daily
+from bc_pipeline.defs.schedules import build_incremental_sync
+from bc_pipeline.stores import STORE_TAG
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, resources_for, run_reconcile, run_sync
 
@@ -94,8 +96,9 @@ def test_schedule_adds_the_store_partition_and_asks_for_an_incremental_run(monke
     monkeypatch.setenv("BC_ACCESS_TOKEN", "token")
     with dg.instance_for_test() as instance:
         context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 3, 5, tzinfo=UTC))
-        request = incremental_sync(context)
+        (request,) = build_incremental_sync(load_settings())(context)
         assert request.partition_key == "abc123"  # the store's label
+        assert request.tags[STORE_TAG] == "abc123"
         assert instance.get_dynamic_partitions(STORE_PARTITIONS_NAME) == ["abc123"]
     assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["window"] == "incremental"
 
@@ -103,4 +106,4 @@ def test_schedule_adds_the_store_partition_and_asks_for_an_incremental_run(monke
 def test_deletes_are_confirmed_daily_from_the_start():
     """The README says deletes are confirmed daily: the reconcile schedule starts running (it lists ids only,
     once a day) unless BC_RECONCILE_RUNNING=false."""
-    assert reconcile_daily.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert build_reconcile_daily(load_settings({})).default_status == dg.DefaultScheduleStatus.RUNNING

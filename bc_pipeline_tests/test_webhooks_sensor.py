@@ -13,11 +13,11 @@ import dagster as dg
 import pytest
 import requests
 
-from bc_pipeline.defs.resources import BigCommerceResource
-from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, webhook_events, webhook_inbox, webhook_job
+from bc_pipeline.config import load_settings
+from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, build_webhook_inbox, webhook_events, webhook_job
 from bc_pipeline.webhooks import batching
 from bc_pipeline.webhooks.receiver import DEFAULT_SECRET_HEADER, WebhookReceiver
-from bc_pipeline_tests.sync_harness import warehouse_for
+from bc_pipeline_tests.sync_harness import resources_for
 from bc_pipeline_tests.webhooks_support import backfill, drop, poison_payloads, rows, tree
 
 
@@ -33,17 +33,13 @@ def setup(make_emulator, tmp_path: Path, monkeypatch):
 
 
 def _job(emu, db: Path, token: str | None = None) -> dg.JobDefinition:
-    resources = {
-        "bigcommerce": BigCommerceResource(store_hash=emu.store_hash, access_token=token or emu.access_token,
-                                           api_url=emu.api_url, max_workers=2),
-        "warehouse": warehouse_for(emu, db),
-    }
-    defs = dg.Definitions(assets=[webhook_events], jobs=[webhook_job], sensors=[webhook_inbox], resources=resources)
+    resources = resources_for(emu, db, token=token, max_workers=2)
+    defs = dg.Definitions(assets=[webhook_events], jobs=[webhook_job], resources=resources)
     return defs.resolve_job_def(JOB_NAME)
 
 
 def _tick(instance: dg.DagsterInstance, cursor: str | None) -> dg.SensorResult:
-    return webhook_inbox(dg.build_sensor_context(instance=instance, cursor=cursor))
+    return build_webhook_inbox(load_settings())(dg.build_sensor_context(instance=instance, cursor=cursor))
 
 
 def _run(job: dg.JobDefinition, instance, request: dg.RunRequest) -> dg.ExecuteInProcessResult:

@@ -15,8 +15,7 @@ import requests
 from click.testing import CliRunner
 
 from bc_pipeline.cli import main
-from bc_pipeline.config import ConfigError
-from bc_pipeline.webhooks.options import load_webhook_options
+from bc_pipeline.config import ConfigError, load_settings
 from bc_pipeline_tests.conftest import CLI_STOPPED_BY_CTRL_C
 
 SECRET = "serve-test-secret-abcdefgh"
@@ -51,13 +50,14 @@ def test_serve_refuses_to_start_without_a_secret(tmp_path: Path, monkeypatch) ->
 
 
 def test_options_defaults_and_errors() -> None:
-    defaults = load_webhook_options({})
-    assert (defaults.max_bytes, defaults.batch_files, defaults.sensor_running) == (1024 * 1024, 200, True)
-    assert str(defaults.webhook_dir) == "data/webhooks" and defaults.secret is None
-    custom = load_webhook_options({"BC_WEBHOOK_SECRET": SECRET, "BC_WEBHOOK_SENSOR_RUNNING": "false"})
-    assert SECRET not in repr(custom) and custom.sensor_running is False
+    defaults = load_settings({})
+    assert (defaults.webhook_max_bytes, defaults.webhook_batch_files, defaults.webhook_sensor_running) == (
+        1024 * 1024, 200, True)
+    assert str(defaults.webhook_dir) == "data/webhooks" and defaults.webhook_secret is None
+    custom = load_settings({"BC_WEBHOOK_SECRET": SECRET, "BC_WEBHOOK_SENSOR_RUNNING": "false"})
+    assert SECRET not in repr(custom) and custom.webhook_sensor_running is False
     with pytest.raises(ConfigError) as err:
-        load_webhook_options({"BC_WEBHOOK_SECRET": "short", "BC_WEBHOOK_MAX_BYTES": "1MB",
+        load_settings({"BC_WEBHOOK_SECRET": "short", "BC_WEBHOOK_MAX_BYTES": "1MB",
                               "BC_WEBHOOK_SECRET_HEADER": "Bad Header", "BC_WEBHOOK_BATCH_FILES": "0"})
     message = str(err.value)
     for name in ("BC_WEBHOOK_SECRET:", "BC_WEBHOOK_MAX_BYTES", "BC_WEBHOOK_SECRET_HEADER", "BC_WEBHOOK_BATCH_FILES"):

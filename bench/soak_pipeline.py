@@ -81,9 +81,10 @@ class SoakPipeline:
             self.report.failed_syncs.append(str(outcome.error))
 
     def _tick(self, cursor: str | None) -> str | None:
-        from bc_pipeline.defs.webhooks import OP_NAME, webhook_inbox
+        from bc_pipeline.config import load_settings
+        from bc_pipeline.defs.webhooks import OP_NAME, build_webhook_inbox
 
-        result = webhook_inbox(dg.build_sensor_context(instance=self.instance, cursor=cursor))
+        result = build_webhook_inbox(load_settings())(dg.build_sensor_context(instance=self.instance, cursor=cursor))
         self.report.ticks += 1
         for request in result.run_requests:
             run = self.job.execute_in_process(run_config={**request.run_config, **QUIET}, instance=self.instance,

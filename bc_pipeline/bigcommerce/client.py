@@ -81,8 +81,9 @@ class BigCommerceClient:
                  timeout: tuple[float, float] = (5, 30), max_workers: int = 8, max_retries: int = 5,
                  user_agent: str = DEFAULT_USER_AGENT, backoff_factor: float = 0.5,
                  max_throttled: int = 50, gate: QuotaGate | None = None,
-                 clock: StoreClock | None = None) -> None:
+                 clock: StoreClock | None = None, token_env: str = "BC_ACCESS_TOKEN") -> None:
         self.api_url = api_url.rstrip("/")
+        self.token_env = token_env  # the variable holding the token, named when the API refuses it
         self.store_hash = store_hash
         self.timeout = timeout
         self.max_workers = max(1, max_workers)
@@ -114,6 +115,7 @@ class BigCommerceClient:
             self.api_url, self.store_hash, self._session.headers["X-Auth-Token"], timeout=self.timeout,
             max_workers=self.max_workers, max_retries=self.max_retries, user_agent=self._session.headers["User-Agent"],
             backoff_factor=self.backoff_factor, max_throttled=self.max_throttled, gate=self.gate, clock=self.clock,
+            token_env=self.token_env,
         )
 
     def __enter__(self) -> BigCommerceClient:
@@ -212,7 +214,7 @@ class BigCommerceClient:
 
     def _status_error(self, status: int, body: bytes, path: str, what: str) -> Exception:
         if status == 401:
-            return AuthError(f"BigCommerce rejected the access token (401) for {what}; check BC_ACCESS_TOKEN",
+            return AuthError(f"BigCommerce rejected the access token (401) for {what}; check {self.token_env}",
                              request=what, status=401)
         if status == 403:
             scope = scope_for_path(path)

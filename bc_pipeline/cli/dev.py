@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit, store_environment
+from bc_pipeline.cli.environment import demo_environment, ensure_dagster_home, settings_or_exit
 
 WORKSPACE = "workspace.yaml"
 GRACE_S = 10.0  # how long `dagster dev` gets to stop its webserver, daemon and code servers
@@ -36,10 +36,10 @@ def dev(port: int) -> None:
         )
     settings = settings_or_exit()
     home = ensure_dagster_home()
-    with store_environment(settings):
+    with demo_environment(settings) as env:
         click.echo(f"Dagster UI on http://127.0.0.1:{port} (instance: {home}); Ctrl-C stops it.", err=True)
         command = [sys.executable, "-m", "dagster", "dev", "-w", WORKSPACE, "-h", "127.0.0.1", "-p", str(port)]
-        code, signo = run_forwarding_signals(command)
+        code, signo = run_forwarding_signals(command, env)
     if signo is not None:
         click.echo(f"stopped ({signal.Signals(signo).name})", err=True)
         sys.exit(128 + signo)
@@ -49,10 +49,10 @@ def dev(port: int) -> None:
         raise failed
 
 
-def run_forwarding_signals(command: list[str]) -> tuple[int, int | None]:
+def run_forwarding_signals(command: list[str], env: dict[str, str] | None = None) -> tuple[int, int | None]:
     """Run `command` in a process group of its own until it exits; SIGINT/SIGTERM reach the group as SIGINT.
     Returns (its exit status, the first signal forwarded or None)."""
-    proc = subprocess.Popen(command, start_new_session=True)
+    proc = subprocess.Popen(command, start_new_session=True, env=env)
     received: list[int] = []
 
     def forward(signo: int, frame: object) -> None:

@@ -1,5 +1,11 @@
-"""What every CLI command needs first: the `.env` file, validated settings, a Dagster home, and (when no
-store credentials are set) the embedded emulator store that stands in for one."""
+"""What every CLI command needs first: the `.env` file, validated settings, the stores (those of the stores
+file, the one BC_* store, or, when no store is configured, the embedded emulator store that stands in for
+one), and a Dagster home.
+
+The stores reach Dagster as run configuration (defs/resources.py), never by rewriting the environment. The
+one variable set here is the embedded emulator's token, under its own name (DEMO_TOKEN_ENV), for the
+duration of the command: a run reads every store's token from the variable its `token_env` names.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,12 @@ import click
 from dotenv import load_dotenv
 
 from bc_pipeline.config import DEMO_STORE_HASH, ConfigError, Settings, load_settings
+from bc_pipeline.stores import Store, StoresFileError
+from bc_pipeline.stores import configured_stores as stores_of
 
 # The embedded default store: what `bc-pipeline sync` syncs from when no credentials are set.
 DEMO_STORE = {"seed": 42, "customers": 500, "orders": 2000, "products": 200, "store_hash": DEMO_STORE_HASH}
+DEMO_TOKEN_ENV = "BC_DEMO_ACCESS_TOKEN"
 
 
 def settings_or_exit() -> Settings:
@@ -67,15 +76,41 @@ def dagster_instance():
         fcntl.flock(lock, fcntl.LOCK_EX)
         instance = dg.DagsterInstance.get()
         instance.get_runs(limit=1)  # touches every storage a run needs first
-        instance.event_log_storage.get_concurrency_info("duckdb")
+        instance.event_log_storage.get_concurrency_info("default")
     return instance
 
 
+def configured_stores(settings: Settings) -> list[Store]:
+    """The stores of BC_STORES_FILE, else the one BC_* store (none without credentials: the demo's turn)."""
+    try:
+        return stores_of(settings)
+    except StoresFileError as exc:
+        raise click.ClickException(" | ".join(exc.problems)) from None
+
+
+def pick_store(stores: list[Store], label: str | None) -> list[Store]:
+    """All stores, or the one labelled `label` (an unknown label: one line naming the known ones)."""
+    if label is None:
+        return stores
+    found = [s for s in stores if s.label == label]
+    if not found:
+        raise click.ClickException(f"no store {label!r}; known stores: {', '.join(s.label for s in stores)}")
+    return found
+
+
+def demo_store(settings: Settings, api_url: str) -> Store:
+    """The embedded emulator's store, with the BC_* settings that still apply (file, dates, mapping)."""
+    return Store(label=settings.store_label, store_hash=DEMO_STORE["store_hash"], token_env=DEMO_TOKEN_ENV,
+                 api_url=api_url, start_date=settings.start_date, timezone=settings.timezone,
+                 duckdb_path=settings.duckdb_path, mapping_file=settings.mapping_file)
+
+
 @contextmanager
-def store_environment(settings: Settings, *, quiet: bool = False) -> Iterator[Settings]:
-    """Yield settings pointing at the configured store, or at an emulator started here for the duration."""
-    if settings.has_store_credentials:
-        yield settings
+def active_stores(settings: Settings, *, quiet: bool = False) -> Iterator[list[Store]]:
+    """Yield the configured stores, or the embedded emulator's store, started here for the duration."""
+    stores = configured_stores(settings)
+    if stores:
+        yield stores
         return
     from bc_emulator import Emulator, EmulatorConfig
 
@@ -87,14 +122,24 @@ def store_environment(settings: Settings, *, quiet: bool = False) -> Iterator[Se
                 f"store (seed {DEMO_STORE['seed']}: {sizes}) at {emu.api_url}",
                 err=True,
             )
-        env = {"BC_API_URL": emu.api_url, "BC_STORE_HASH": emu.store_hash, "BC_ACCESS_TOKEN": emu.access_token}
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
+        saved = os.environ.get(DEMO_TOKEN_ENV)
+        os.environ[DEMO_TOKEN_ENV] = emu.access_token  # the demo's public token, read by the run like any token
         try:
-            yield load_settings()
+            yield [demo_store(settings, emu.api_url)]
         finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+            if saved is None:
+                os.environ.pop(DEMO_TOKEN_ENV, None)
+            else:
+                os.environ[DEMO_TOKEN_ENV] = saved
+
+
+@contextmanager
+def demo_environment(settings: Settings) -> Iterator[dict[str, str]]:
+    """For a child process (`dagster dev`): the environment pointing at the configured store, or at the
+    embedded emulator started here for the duration (set in the child's environment, not in ours)."""
+    if settings.stores_file is not None or settings.has_store_credentials:
+        yield dict(os.environ)
+        return
+    with active_stores(settings) as (store,):
+        token = os.environ[DEMO_TOKEN_ENV]
+        yield {**os.environ, "BC_API_URL": store.api_url, "BC_STORE_HASH": store.store_hash, "BC_ACCESS_TOKEN": token}

@@ -1,6 +1,6 @@
 """Runs the CLI executes in-process: their one-line failure reason, and recovering from a killed
-`bc-pipeline` process: its run would stay STARTED and keep the `duckdb` pool's
-only slot for ever, so every later run would wait behind it.
+`bc-pipeline` process: its run would stay STARTED for ever, and count against its store's one run in the
+run queue (the `bc/store` limit), so the store's queued runs would wait behind it.
 
 Runs started by the CLI carry their host and process id as tags. Before a new run, each such run still
 marked in progress whose process is gone is reported failed and its pool slots are freed. (Runs launched by

@@ -8,18 +8,10 @@ import sys
 
 import click
 
-from bc_pipeline.cli.environment import ensure_dagster_home, settings_or_exit
+from bc_pipeline.cli.environment import configured_stores, ensure_dagster_home, settings_or_exit
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
-from bc_pipeline.config import ConfigError, Settings
-from bc_pipeline.webhooks.options import WebhookOptions, load_webhook_options
+from bc_pipeline.config import Settings
 from bc_pipeline.webhooks.receiver import DEADLINE_S, DEFAULT_THREADS
-
-
-def _options() -> WebhookOptions:
-    try:
-        return load_webhook_options()
-    except ConfigError as exc:
-        raise click.ClickException(f"invalid configuration: {exc}") from None
 
 
 def _store(settings: Settings) -> Settings:
@@ -69,10 +61,10 @@ def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]
     from bc_pipeline.webhooks.hooks import ensure_hooks
     from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 
-    settings, options = _store(settings_or_exit()), _options()
+    settings = _store(settings_or_exit())
     sent = dict(_header(h) for h in headers)
-    if not sent and options.secret is not None:
-        sent = {options.secret_header: options.secret.get_secret_value()}
+    if not sent and settings.webhook_secret is not None:
+        sent = {settings.webhook_secret_header: settings.webhook_secret.get_secret_value()}
     if not sent:
         click.echo("warning: no header: the receiver will refuse these callbacks (set BC_WEBHOOK_SECRET)",
                    err=True)
@@ -101,22 +93,28 @@ def list_command() -> None:
 def apply(verbose: bool) -> None:
     """Apply every file waiting in the inbox now, in batches, through the sensor's Dagster job: a line per
     run, then the totals (Dagster's own log only with --verbose; it is always kept on the instance)."""
-    settings, options = _store(settings_or_exit()), _options()
+    settings = settings_or_exit()
+    stores = configured_stores(settings)
+    if not stores:
+        _store(settings)
     home = ensure_dagster_home()
     from bc_pipeline.cli.webhooks_run import apply_inbox
+    from bc_pipeline.webhooks.routing import webhook_root
 
-    click.echo(f"Applying {options.webhook_dir}/inbox into {settings.duckdb_path} (Dagster instance: {home})",
-               err=True)
     _log_to_stderr("bc_pipeline.webhooks", "  %(message)s", logging.INFO if verbose else logging.WARNING)
-    with stop_on_signals() as signals:
-        try:
-            total = apply_inbox(options, echo=lambda line: click.echo(f"  {line}", err=True), verbose=verbose)
-        except Interrupted as exc:  # the signal's own exit code (143 for SIGTERM)
-            raise signals.interrupted() or exc from None
-        stopped = signals.interrupted()
-    if stopped:
-        raise stopped
-    click.echo(total)
+    for store in stores:
+        click.echo(f"Applying {webhook_root(settings, store)}/inbox into {store.duckdb_path} "
+                   f"(Dagster instance: {home})", err=True)
+        with stop_on_signals() as signals:
+            try:
+                total = apply_inbox(settings, store, echo=lambda line: click.echo(f"  {line}", err=True),
+                                    verbose=verbose)
+            except Interrupted as exc:  # the signal's own exit code (143 for SIGTERM)
+                raise signals.interrupted() or exc from None
+            stopped = signals.interrupted()
+        if stopped:
+            raise stopped
+        click.echo(f"store {store.label}: {total}" if settings.stores_file else total)
 
 
 @webhooks.command()
@@ -130,16 +128,18 @@ def serve(port: int, host: str, threads: int, deadline: float) -> None:
     """Receive callbacks: check the secret header, write each payload into the inbox, answer 200.
     One log line per request on stderr (status, size, client, reason; never the secret)."""
     from bc_pipeline.webhooks.receiver import WebhookReceiver
+    from bc_pipeline.webhooks.routing import routes
 
-    options = _options()
-    if options.secret is None:
+    settings = settings_or_exit()
+    if settings.webhook_secret is None:
         raise click.ClickException("set BC_WEBHOOK_SECRET (16+ characters): the receiver refuses to run without it")
     _log_to_stderr("bc_pipeline.webhooks.receiver", "%(asctime)s %(message)s", logging.INFO)
-    receiver = WebhookReceiver(options.webhook_dir, options.secret.get_secret_value(), host=host, port=port,
-                               secret_header=options.secret_header, max_bytes=options.max_bytes,
-                               threads=threads, deadline_s=deadline)
+    receiver = WebhookReceiver(settings.webhook_dir, settings.webhook_secret.get_secret_value(), host=host, port=port,
+                               secret_header=settings.webhook_secret_header, max_bytes=settings.webhook_max_bytes,
+                               threads=threads, deadline_s=deadline,
+                               routes=routes(settings, configured_stores(settings)))
     click.echo(f"Receiving webhooks at {receiver.url} into {receiver.inbox_dir} "
-               f"(header {options.secret_header}; Ctrl-C to stop)", err=True)
+               f"(header {settings.webhook_secret_header}; Ctrl-C to stop)", err=True)
     try:
         receiver.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:

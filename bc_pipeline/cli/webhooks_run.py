@@ -12,8 +12,10 @@ from bc_pipeline.cli.environment import dagster_instance
 from bc_pipeline.cli.interrupts import Interrupted
 from bc_pipeline.cli.location_run import execute_in_location
 from bc_pipeline.cli.stale_runs import failure_reason, process_tags, release_dead_runs, was_interrupted
+from bc_pipeline.config import Settings
+from bc_pipeline.stores import STORE_TAG, Store
 from bc_pipeline.webhooks.inbox import Inbox
-from bc_pipeline.webhooks.options import WebhookOptions
+from bc_pipeline.webhooks.routing import webhook_root
 
 
 def _value(metadata: dict, key: str, default: object = 0) -> object:
@@ -27,32 +29,33 @@ def _console(verbose: bool) -> dict:
     return {"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}}
 
 
-def apply_inbox(options: WebhookOptions, echo: Callable[[str], None] = lambda line: None,
+def apply_inbox(options: Settings, store: Store, echo: Callable[[str], None] = lambda line: None,
                 instance: dg.DagsterInstance | None = None, verbose: bool = False) -> str:
-    """Apply every waiting file; returns a one-line total. Raises ClickException when a run fails."""
+    """Apply every file waiting in the store's inbox; returns a one-line total. Raises ClickException when a
+    run fails."""
     from bc_pipeline.definitions import defs
+    from bc_pipeline.defs.resources import stores_run_config
     from bc_pipeline.defs.webhooks import JOB_NAME, OP_NAME, batch_run_config
 
     job = defs().resolve_job_def(JOB_NAME)
     instance = instance or dagster_instance()
     release_dead_runs(instance)
-    root = options.webhook_dir.resolve()
+    root = webhook_root(options, store).resolve()
     inbox = Inbox(root)
     totals = {"runs": 0, "files_applied": 0, "files_quarantined": 0, "events": 0, "api_requests": 0}
     while True:
-        names = [f.name for f in inbox.list(limit=options.batch_files)]
+        names = [f.name for f in inbox.list(limit=options.webhook_batch_files)]
         if not names:
             break
         result = execute_in_location(
-            job, instance, run_config={**batch_run_config(root, names), **_console(verbose)},
-            tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), **process_tags()},
+            job, instance, run_config={**batch_run_config(root, names), **_console(verbose), **stores_run_config([store])},
+            tags={"bc/trigger": "cli", "bc/webhook_files": str(len(names)), STORE_TAG: store.label, **process_tags()},
         )
         if not result.success and was_interrupted(result):
             raise Interrupted()
         if not result.success:
-            raise click.ClickException(
-                f"webhook run {result.run_id} failed; its files stay in the inbox: {failure_reason(result)}"
-            )
+            reason = failure_reason(result).replace(f"store {store.label}: ", "")
+            raise click.ClickException(f"webhook run {result.run_id} failed; its files stay in the inbox: {reason}")
         metadata = result.asset_materializations_for_node(OP_NAME)[-1].metadata
         totals["runs"] += 1
         for key in totals.keys() - {"runs"}:

@@ -41,7 +41,7 @@ def _spec(name: str, source: str) -> dg.AssetSpec:
     )
 
 
-@dg.multi_asset(name="change_feed", specs=[_spec(n, s) for n, s in FEEDS.items()], can_subset=True, pool="duckdb")
+@dg.multi_asset(name="change_feed", specs=[_spec(n, s) for n, s in FEEDS.items()], can_subset=True)
 def change_feed(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Every selected feed table in one step (one connection, a few events)."""
     with warehouse.get_connection() as conn:

@@ -1,6 +1,9 @@
 """A failed step leads with its cause: one line, logged at ERROR (the first error on the run page) and
 raised as `dg.Failure` with that line as its description, without the chain of the exception that led there.
 
+The line names the run's store (`store acme: ...`: its partition, or the `bc/store` tag of an unpartitioned
+run), so that a failure read anywhere (the run page, an alert, the CLI's summary) says which store failed.
+
 Stream errors are already one line each (and recorded in the warehouse's sync state); API errors
 (BigCommerceError: the request and the status, never the token) and DuckDB's lock error say what is wrong
 in their message, so their traceback would only push the cause down the page. Any other exception is a bug
@@ -15,11 +18,20 @@ import dagster as dg
 import duckdb
 
 from bc_pipeline.bigcommerce.errors import BigCommerceError
+from bc_pipeline.stores import STORE_TAG
 from bc_pipeline.sync.report import StreamReport
 
 
+def run_store(context: dg.AssetExecutionContext) -> str | None:
+    """The label of the run's store: its partition key, else its bc/store tag."""
+    if context.has_partition_key:
+        return context.partition_key
+    return context.run.tags.get(STORE_TAG)
+
+
 def fail(context: dg.AssetExecutionContext, reason: str) -> NoReturn:
-    line = " ".join(reason.split())
+    label = run_store(context)
+    line = " ".join((f"store {label}: {reason}" if label else reason).split())
     context.log.error(line)
     raise dg.Failure(description=line) from None
 

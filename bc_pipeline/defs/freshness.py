@@ -34,3 +34,9 @@ def schedule_interval(cron: str, timezone: str = "UTC") -> timedelta:
 def sync_freshness(cron: str) -> dg.FreshnessPolicy:
     interval = schedule_interval(cron)
     return dg.FreshnessPolicy.time_window(fail_window=4 * interval, warn_window=2 * interval)
+
+
+def with_sync_freshness(assets: list[dg.AssetsDefinition], cron: str) -> list[dg.AssetsDefinition]:
+    """The raw assets with the policy of `cron` on each table (applied when the definitions load)."""
+    policy = sync_freshness(cron)
+    return list(dg.map_asset_specs(lambda spec: spec.replace_attributes(freshness_policy=policy), assets))

@@ -2,20 +2,35 @@
 daily reconciliation of deletes (a full id listing, whose cost grows with the store) is its own job, not
 part of every sync.
 
-Steps run in the run's own process (in_process_executor): the job has three steps (dated streams,
-reference streams, mapped tables, each with its checks) that must run one after another anyway (the
-`duckdb` pool has one slot), and a step subprocess costs seconds, so a scheduled or UI run is as fast as
-`bc-pipeline sync`.
+Steps run in the run's own process (in_process_executor): the steps (dated streams, reference streams,
+mapped tables, change feed, each with its checks) must run one after another anyway (they share the store's
+DuckDB file, which has one writer), and a step subprocess costs seconds, so a scheduled or UI run is as fast
+as `bc-pipeline sync`.
+
+Both jobs are partitioned by store through a partitioned config whose tags give every partition run the
+`bc/store` tag: a run launched on a store's partition from the launchpad or a job backfill carries it like
+the schedule's and the CLI's runs (the run queue's per-store limit keys on it).
 """
 
 import dagster as dg
 
+from bc_pipeline.defs.partitions import store_partitions, store_tags
+
+
+def store_partitioned_config() -> dg.PartitionedConfig:
+    """No config of its own (the ops' defaults apply); the `bc/store` tag for each store partition."""
+    return dg.PartitionedConfig(partitions_def=store_partitions, run_config_for_partition_key_fn=lambda key: {},
+                                tags_for_partition_key_fn=store_tags)
+
+
 sync_job = dg.define_asset_job(
     name="bigcommerce_sync",
-    selection=dg.AssetSelection.groups("bigcommerce", "mapped", "change_feed")
+    selection=dg.AssetSelection.groups("bigcommerce", "mapped", "change_feed", "lake")
     - dg.AssetSelection.assets(dg.AssetKey(["bigcommerce", "deletes_reconciled"])),
     executor_def=dg.in_process_executor,
+    config=store_partitioned_config(),
     description="Sync every stream (incremental by default; `full` or a `range` of days in the "
-    "bigcommerce_dated_streams config), then the mapped tables and the change-feed assets (new_customers, ...). "
+    "bigcommerce_dated_streams config), then the mapped tables, the change-feed assets (new_customers, ...) and "
+    "the publish to the shared lake (lake/published, when BC_LAKE_PUBLISH is on). "
     "What the schedule and `bc-pipeline sync` run.",
 )

@@ -88,7 +88,6 @@ def build_mapped_assets(mapping: Mapping) -> list[dg.AssetsDefinition]:
         check_specs=mapping_check_specs(mapping),
         partitions_def=store_partitions,
         can_subset=True,
-        pool="duckdb",
     )
     def _mapped(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.get_connection() as conn:

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 import dagster as dg
 import duckdb
 
-from bc_pipeline.defs.freshness import sync_freshness
-from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.schema import TABLES
@@ -36,7 +34,6 @@ def raw_spec(table: str, *, deps: tuple[dg.AssetKey, ...] = ()) -> dg.AssetSpec:
         kinds={"bigcommerce", "duckdb"},
         deps=list(deps),
         skippable=True,
-        freshness_policy=sync_freshness(settings().sync_cron),
         metadata={"dagster/column_schema": column_schema(table), "dagster/table_name": f"bigcommerce.{table}"},
     )
 

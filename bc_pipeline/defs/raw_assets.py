@@ -12,11 +12,13 @@ the row counts stay true.
 from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 from pydantic import Field
 
 from bc_pipeline.defs.failures import fail, fail_on_stream_errors, one_line_failures
+from bc_pipeline.defs.freshness import with_sync_freshness
 from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
 from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
@@ -45,7 +47,7 @@ def _day(context: dg.AssetExecutionContext, value: str | None, what: str) -> dat
         fail(context, f"{what} {value!r} is not a day (YYYY-MM-DD)")
 
 
-def range_bounds(context: dg.AssetExecutionContext, config: SyncConfig) -> tuple[datetime | None, datetime | None]:
+def range_bounds(context: dg.AssetExecutionContext, config: SyncConfig, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
     """The [start, end) instants of a range run's days in the store's timezone; (None, None) otherwise."""
     first, last = _day(context, config.from_date, "from_date"), _day(context, config.to_date, "to_date")
     if config.window != "range":
@@ -54,7 +56,6 @@ def range_bounds(context: dg.AssetExecutionContext, config: SyncConfig) -> tuple
         return None, None
     if first and last and last < first:
         fail(context, f"to_date {last} is before from_date {first}")
-    tz = settings().tz
     start = datetime.combine(first, time.min, tzinfo=tz) if first else None
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz) if last else None
     return start, end
@@ -66,7 +67,6 @@ def range_bounds(context: dg.AssetExecutionContext, config: SyncConfig) -> tuple
     check_specs=raw_check_specs(DATED_TABLES),
     partitions_def=store_partitions,
     can_subset=True,
-    pool="duckdb",
 )
 def dated_streams(
     context: dg.AssetExecutionContext,
@@ -76,10 +76,11 @@ def dated_streams(
 ):
     """Customers, subscribers, orders and products modified in the run's window, merged into the
     `bigcommerce` schema."""
-    check_partition_is_store(context, bigcommerce.store_hash)
+    store, run_settings = bigcommerce.store, settings()
+    check_partition_is_store(context, store)
     selected = {key.path[-1] for key in context.selected_asset_keys}
     streams = [s for s, tables in DATED_STREAMS.items() if selected & set(tables)]
-    range_start, range_end = range_bounds(context, config)
+    range_start, range_end = range_bounds(context, config, ZoneInfo(store.timezone))
     with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports, windows = sync_dated_streams(
             client,
@@ -88,8 +89,9 @@ def dated_streams(
             kind=config.window,
             range_start=range_start,
             range_end=range_end,
-            bulk_start=settings().start_datetime(),
-            lookback=timedelta(minutes=settings().lookback_minutes),
+            bulk_start=datetime.combine(store.start_date, time.min, tzinfo=ZoneInfo(store.timezone)),
+            lookback=timedelta(minutes=run_settings.lookback_minutes),
+            checkpoint_records=run_settings.checkpoint_records,
             progress=lambda r: (context.log.debug(r.progress_line()), progress_log.info(r.progress_line())),
         )
     for stream, report in reports.items():
@@ -104,3 +106,8 @@ def dated_streams(
                     yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
                                                check_results=raw_check_results(context, conn, table))
     fail_on_stream_errors(context, reports)
+
+
+@dg.definitions
+def raw_assets() -> dg.Definitions:
+    return dg.Definitions(assets=with_sync_freshness([dated_streams], settings().sync_cron))

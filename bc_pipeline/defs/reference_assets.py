@@ -11,10 +11,12 @@ from contextlib import closing
 import dagster as dg
 
 from bc_pipeline.defs.failures import fail_on_stream_errors, one_line_failures
+from bc_pipeline.defs.freshness import with_sync_freshness
 from bc_pipeline.defs.metadata import raw_key, raw_spec, table_metadata
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
 from bc_pipeline.defs.raw_checks import raw_check_results, raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+from bc_pipeline.defs.settings import settings
 from bc_pipeline.sync.reference import sync_reference_streams
 from bc_pipeline.sync.report import progress_log
 
@@ -27,11 +29,10 @@ REFERENCE_TABLES = ("variants", "categories", "brands", "order_statuses", "custo
     check_specs=raw_check_specs(REFERENCE_TABLES),
     partitions_def=store_partitions,
     can_subset=True,
-    pool="duckdb",
 )
 def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerceResource, warehouse: WarehouseResource):
     """Full listings of categories, brands and order statuses; variants of changed products (or all, daily)."""
-    check_partition_is_store(context, bigcommerce.store_hash)
+    check_partition_is_store(context, bigcommerce.store)
     selected = [t for t in REFERENCE_TABLES if raw_key(t) in context.selected_asset_keys]
     with one_line_failures(context), closing(bigcommerce.client()) as client:
         reports = sync_reference_streams(
@@ -45,3 +46,8 @@ def reference_streams(context: dg.AssetExecutionContext, bigcommerce: BigCommerc
                 yield dg.MaterializeResult(asset_key=raw_key(table), metadata=table_metadata(conn, table, report),
                                            check_results=raw_check_results(context, conn, table))
     fail_on_stream_errors(context, reports)
+
+
+@dg.definitions
+def reference_assets() -> dg.Definitions:
+    return dg.Definitions(assets=with_sync_freshness([reference_streams], settings().sync_cron))

@@ -2,12 +2,12 @@
 PostgreSQL in production) and a warehouse location for the data files (BC_LAKE_WAREHOUSE, a local folder by
 default, s3:// or gs:// through pyiceberg's file IO in production).
 
-A catalog URI may hold a password: it is only ever shown with the password masked.
+Both are fields of the one settings object (config.Settings). A catalog URI may hold a password: it is only
+ever shown with the password masked.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +15,8 @@ from pathlib import Path
 from pyiceberg.catalog.sql import SqlCatalog
 from sqlalchemy.engine import make_url
 
-DEFAULT_CATALOG_URI = "sqlite:///data/lake/catalog.db"
-DEFAULT_WAREHOUSE = "data/lake/warehouse"
+from bc_pipeline.config import Settings, load_settings
+
 NAMESPACE = "bigcommerce"
 CATALOG_NAME = "bc_pipeline"
 
@@ -27,12 +27,12 @@ class LakeSettings:
     warehouse: str
 
     @classmethod
+    def of(cls, settings: Settings) -> LakeSettings:
+        return cls(catalog_uri=settings.lake_catalog_uri, warehouse=settings.lake_warehouse)
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LakeSettings:
-        env = os.environ if env is None else env
-        return cls(
-            catalog_uri=(env.get("BC_LAKE_CATALOG_URI") or "").strip() or DEFAULT_CATALOG_URI,
-            warehouse=(env.get("BC_LAKE_WAREHOUSE") or "").strip() or DEFAULT_WAREHOUSE,
-        )
+        return cls.of(load_settings(env))
 
     @property
     def shown_uri(self) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from bc_pipeline.config import load_settings
+from bc_pipeline.config import Settings, load_settings
 from bc_pipeline.mapping.errors import hint
 from bc_pipeline.stores.model import LABEL, Store, StoreEntry, StoresFile, store_from_settings
 
@@ -40,6 +40,13 @@ def load_stores(env: Mapping[str, str] | None = None, *, today: date | None = No
     if not path:
         return [store_from_settings(load_settings(env, today=today))]
     return load_stores_file(Path(path), env=env, today=today)
+
+
+def configured_stores(settings: Settings) -> list[Store]:
+    """The stores of settings.stores_file, else the one BC_* store, else none (no credentials set)."""
+    if settings.stores_file is not None:
+        return load_stores_file(settings.stores_file)
+    return [store_from_settings(settings)] if settings.has_store_credentials else []
 
 
 def load_stores_file(path: Path, *, env: Mapping[str, str] | None = None, today: date | None = None) -> list[Store]:

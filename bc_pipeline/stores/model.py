@@ -24,22 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_validator, model_validator
 
-from bc_pipeline.config import (
-    API_PATH_EXPECTED,
-    DEFAULT_API_URL,
-    STORE_HASH_EXPECTED,
-    Settings,
-    is_store_hash,
-    parse_api_path,
-)
+from bc_pipeline.config import DEFAULT_API_URL, STORE_RULES, Settings, parse_api_path
 
 LABEL = re.compile(r"^[a-z0-9_]{1,63}$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
-BASE_URL = re.compile(r"^https?://[^\s/]+(:\d+)?/?$")
 DEFAULT_DUCKDB_PATH = "data/stores/{label}.duckdb"
 # The run tag naming a run's store: the run queue allows one run per value (deploy/dagster.yaml).
 STORE_TAG = "bc/store"
@@ -88,19 +79,11 @@ class StoreEntry(BaseModel):
             raise ValueError(f"{value!r} is not a label: lower-case letters, digits and _ only (e.g. acme_eu)")
         return value
 
-    @field_validator("store_hash")
+    @field_validator("store_hash", "api_path", "api_url", "timezone")
     @classmethod
-    def _store_hash(cls, value: str | None) -> str | None:
-        if value is not None and not is_store_hash(value):
-            raise ValueError(f"is not {STORE_HASH_EXPECTED}")
-        return value
-
-    @field_validator("api_path")
-    @classmethod
-    def _api_path(cls, value: str | None) -> str | None:
-        if value is not None and parse_api_path(value) is None:
-            raise ValueError(f"is not {API_PATH_EXPECTED}")
-        return value
+    def _store_rules(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """The rules of config.py (never repeating the value: this file's values are not echoed)."""
+        return None if value is None else STORE_RULES[info.field_name](value)
 
     @field_validator("token_env")
     @classmethod
@@ -118,22 +101,6 @@ class StoreEntry(BaseModel):
     def _start_date(cls, value: date, info: ValidationInfo) -> date:
         if value > (info.context or {}).get("today", date.today()):
             raise ValueError(f"{value.isoformat()} is in the future; nothing could be synced")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("is not an IANA timezone (e.g. UTC, America/Chicago)") from None
-        return value
-
-    @field_validator("api_url")
-    @classmethod
-    def _api_url(cls, value: str | None) -> str | None:
-        if value is not None and not BASE_URL.match(value):
-            raise ValueError("is not a base URL like https://api.bigcommerce.com")
         return value
 
     @field_validator("mapping_file")

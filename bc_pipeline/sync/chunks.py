@@ -1,6 +1,6 @@
 """Checkpointed time chunks for long windows, so a killed backfill resumes instead of starting over.
 
-A window holding more than CHECKPOINT_RECORDS records (one cheap count request tells) is cut into
+A window holding more than `per_chunk` records (BC_CHECKPOINT_RECORDS) (one cheap count request tells) is cut into
 sequential time chunks of about that many records; each chunk is still fetched concurrently inside (see
 bigcommerce/paging.py). When a chunk's pages are all queued, the engine writes a checkpoint "committed up to
 the chunk's end" in the same transaction as the chunk's last rows. Because chunks run in time order, the
@@ -11,14 +11,12 @@ the checkpoint. Short windows (incremental runs) are never counted or chunked: n
 from __future__ import annotations
 
 import math
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
 from bc_pipeline.bigcommerce.dates import format_param
 from bc_pipeline.bigcommerce.streams import Stream
 
-CHECKPOINT_RECORDS = int(os.environ.get("BC_CHECKPOINT_RECORDS", "100000"))
 COUNT_WINDOWS_LONGER_THAN = timedelta(days=1)
 SECOND = timedelta(seconds=1)
 RESUME_SHARD = "time-chunks"
@@ -38,11 +36,10 @@ Chunk = tuple[datetime | None, datetime | None, int | None]
 
 
 def plan_chunks(
-    client: Any, stream: Stream, since: datetime | None, until: datetime | None, per_chunk: int | None = None
+    client: Any, stream: Stream, since: datetime | None, until: datetime | None, per_chunk: int
 ) -> list[Chunk]:
     """Inclusive [start, end, records] chunks covering [since, until]; one chunk unless the window is long and
     full. `records` is the count when it is known for exactly that chunk (the listing then need not ask again)."""
-    per_chunk = per_chunk or CHECKPOINT_RECORDS
     if since is None or until is None or not stream.dated or until - since <= COUNT_WINDOWS_LONGER_THAN:
         return [(since, until, None)]
     total = count_in_window(client, stream, since, until)

@@ -66,7 +66,8 @@ class StreamPlan:
     # whose parent (stream.parent_key) was listed.
     parent_batches: tuple[tuple[int, ...], ...] | None = None
     state_key: str | None = None  # where its success is recorded (default: the stream's name)
-    checkpointed: bool = False  # long windows run in time chunks whose completion is checkpointed
+    checkpoint_records: int | None = None  # long windows run in time chunks of about this many records,
+    # each chunk's completion checkpointed (None: one piece)
     resume_after: datetime | None = None  # a killed run committed [since, resume_after]: continue after it
 
 
@@ -99,7 +100,8 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop
     try:
         stream = STREAMS[plan.stream]
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
-        chunks = plan_chunks(client, stream, since, plan.until) if plan.checkpointed else [(since, plan.until, None)]
+        chunks = ([(since, plan.until, None)] if plan.checkpoint_records is None
+                  else plan_chunks(client, stream, since, plan.until, plan.checkpoint_records))
         if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
             chunks = []
         for chunk_since, chunk_until, counted in chunks:
@@ -187,7 +189,7 @@ class _Writer:
             state_writes.append(
                 state.progress_write(plan.stream, plan.since, plan.since, RESUME_SHARD, checkpoint.isoformat(), False)
             )
-        if final and plan.checkpointed and plan.since is not None:
+        if final and plan.checkpoint_records and plan.since is not None:
             state_writes.append(state.clear_progress_write(plan.stream, plan.since, plan.since))
         if final:
             state_writes.append(

@@ -41,6 +41,7 @@ def sync_dated_streams(
     lookback: timedelta,
     range_start: datetime | None = None,
     range_end: datetime | None = None,
+    checkpoint_records: int,
     progress: Progress | None = None,
 ) -> tuple[dict[str, StreamReport], dict[str, Window]]:
     """Plan each stream's window (see windows.py), resume a killed run of the same window, run them all."""
@@ -62,7 +63,7 @@ def sync_dated_streams(
                 since=window.since,
                 until=window.until,
                 high_water_mark=next_high_water_mark(marks[stream], window),
-                checkpointed=True,
+                checkpoint_records=checkpoint_records,
                 resume_after=resume[1] if resume and resume[0] == window.since else None,
             )
         )

@@ -69,6 +69,7 @@ def apply_batch(
     max_bytes: int = DEFAULT_MAX_BYTES,
     batch_files: int = 200,
     now: datetime | None = None,
+    store_hash: str | None = None,
 ) -> ApplyReport:
     """Apply the named inbox files (default: the oldest `batch_files`). Raises WebhookApplyError on an outage.
 
@@ -79,7 +80,7 @@ def apply_batch(
     present = inbox.present(wanted)
     still_there = set(present)
     report = ApplyReport(files=len(present), gone=[n for n in wanted if n not in still_there])
-    events = _read(inbox, present, max_bytes, report)
+    events = _read(inbox, present, max_bytes, report, store_hash)
     report.plan = plan_events([e for file_events in events.values() for e in file_events])
     for scope, count in sorted(report.plan.ignored_scopes.items()):
         log.info("webhooks: %d event(s) of scope %s: not stored by this pipeline, no-op", count, scope)
@@ -167,7 +168,8 @@ class _Batch:
         return True
 
 
-def _read(inbox: Inbox, names: list[str], max_bytes: int, report: ApplyReport) -> dict[str, list[Event]]:
+def _read(inbox: Inbox, names: list[str], max_bytes: int, report: ApplyReport,
+          store_hash: str | None) -> dict[str, list[Event]]:
     """Each readable file's events, in the order given; quarantines the rest, skips interrupted moves."""
     events: dict[str, list[Event]] = {}
     for name in names:
@@ -176,7 +178,7 @@ def _read(inbox: Inbox, names: list[str], max_bytes: int, report: ApplyReport) -
                 report.recovered.append(name)
                 log.warning("webhooks: %s was already applied (its move was interrupted): not applied again", name)
                 continue
-            events[name] = read_events(inbox.path(name), max_bytes)
+            events[name] = read_events(inbox.path(name), max_bytes, store_hash)
         except RejectedFile as exc:
             _quarantine(inbox, name, str(exc), report)
         except FileNotFoundError:  # moved by a concurrent run since it was listed

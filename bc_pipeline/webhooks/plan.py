@@ -20,11 +20,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bc_pipeline.config import WEBHOOK_MAX_BYTES
 from bc_pipeline.webhooks.carts import CartEvent, cart_event
 from bc_pipeline.webhooks.models import WebhookPayload
+from bc_pipeline.webhooks.routing import producer_hash
 from bc_pipeline.webhooks.scopes import ShapeError, Target, target_of
 
-DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_BYTES = WEBHOOK_MAX_BYTES
 
 
 class RejectedFile(ValueError):
@@ -55,8 +57,9 @@ class Plan:
         return sum(map(len, self.refetch.values())) + sum(map(len, self.delete.values()))
 
 
-def read_events(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Event]:
-    """Parse and validate one file; raises RejectedFile with the reason."""
+def read_events(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, store_hash: str | None = None) -> list[Event]:
+    """Parse and validate one file; raises RejectedFile with the reason. With `store_hash`, a payload whose
+    producer names another store is rejected (webhooks/routing.py)."""
     size = path.stat().st_size
     if size > max_bytes:
         raise RejectedFile(f"too large: {size} bytes, over the limit of {max_bytes}")
@@ -68,7 +71,14 @@ def read_events(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Event]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RejectedFile(f"not UTF-8 text (byte {exc.start})") from None
-    return [_event(path.name, obj, n) for n, obj in enumerate(_json_values(text), start=1)]
+    values = _json_values(text)
+    if store_hash is not None:
+        for n, obj in enumerate(values, start=1):
+            other = producer_hash(obj)
+            if other is not None and other != store_hash.lower():
+                where = f"payload {n}: " if n > 1 else ""
+                raise RejectedFile(f"{where}a webhook of store {other}, not of this store ({store_hash}): not applied")
+    return [_event(path.name, obj, n) for n, obj in enumerate(values, start=1)]
 
 
 def _json_values(text: str) -> list[object]:

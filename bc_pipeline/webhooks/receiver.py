@@ -41,11 +41,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+from bc_pipeline.config import WEBHOOK_SECRET_HEADER
 from bc_pipeline.webhooks.inbox import Inbox
 from bc_pipeline.webhooks.plan import DEFAULT_MAX_BYTES
+from bc_pipeline.webhooks.routing import producer_hash
 
 log = logging.getLogger(__name__)
-DEFAULT_SECRET_HEADER = "X-BC-Webhook-Secret"
+DEFAULT_SECRET_HEADER = WEBHOOK_SECRET_HEADER
+UNKNOWN_STORE = "a webhook of no configured store (its producer names no store of the stores file); not applied"
 BACKLOG = 1024
 DEFAULT_THREADS = 16
 DEADLINE_S = 10.0
@@ -102,16 +105,20 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return None
         try:
-            json.loads(body.decode("utf-8-sig"))
+            payload = json.loads(body.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             return self._answer(HTTPStatus.BAD_REQUEST, "body is not JSON")
+        inbox = srv.inbox_for(payload)
         try:
-            path = write_atomically(srv.inbox_dir, body)
+            path = write_atomically(inbox.inbox, body)
+            if inbox.root == srv.root and srv.routes is not None:  # routing on, and no store's callback
+                path = inbox.quarantine(path.name, UNKNOWN_STORE)
         except OSError as exc:
             return self._answer(HTTPStatus.SERVICE_UNAVAILABLE, f"cannot write the inbox: {exc.strerror}")
         with srv.count_lock:
             srv.accepted += 1
-        self._answer(HTTPStatus.OK, f"written as {path.name}")
+        self._answer(HTTPStatus.OK, f"written as {path.name}" + (" (quarantined: no such store)"
+                                                                  if path.parent.name == "quarantine" else ""))
 
     def do_GET(self) -> None:  # noqa: N802
         self._answer(HTTPStatus.METHOD_NOT_ALLOWED, "only POST")
@@ -192,10 +199,14 @@ class WebhookReceiver(HTTPServer):
         max_bytes: int = DEFAULT_MAX_BYTES,
         threads: int = DEFAULT_THREADS,
         deadline_s: float = DEADLINE_S,
+        routes: dict[str, Path] | None = None,
     ):
         if not secret:
             raise ValueError("the webhook receiver needs a shared secret (BC_WEBHOOK_SECRET)")
+        self.root = Path(webhook_dir)
         self.inbox_dir = Inbox(webhook_dir).ensure().inbox
+        # store hash -> that store's inbox root (webhooks/routing.py); None: every callback into inbox_dir
+        self.routes = {h: Inbox(root).ensure() for h, root in routes.items()} if routes is not None else None
         self.secret, self.secret_header, self.max_bytes = secret, secret_header, max_bytes
         self.threads, self.deadline_s = threads, deadline_s
         self.accepted = 0
@@ -210,6 +221,12 @@ class WebhookReceiver(HTTPServer):
         self._thread: threading.Thread | None = None
         super().__init__((host, port), _Handler)
         self._watchdog.start()
+
+    def inbox_for(self, payload: object) -> Inbox:
+        """The inbox of the payload's store; the shared root's (to be quarantined) for no configured store."""
+        if self.routes is None:
+            return Inbox(self.root)
+        return self.routes.get(producer_hash(payload) or "", Inbox(self.root))
 
     @property
     def url(self) -> str:

@@ -1,0 +1,252 @@
+"""Many stores at run time: one `bc-pipeline sync` syncs every store of the stores file, each into its own
+DuckDB file, in child processes; a store with a bad token fails alone, named in its one `Error:` line; the
+schedule asks for one run per store, the partitions follow the file, and a run resolves its store from its
+partition key.
+
+Real components: one emulator per store over HTTP on 127.0.0.1, real DuckDB files, real Dagster execution
+(the CLI's children, an instance on disk)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.instance.ref import InstanceRef
+
+from bc_pipeline.config import load_settings
+from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
+from bc_pipeline.defs.schedules import build_incremental_sync, store_partition
+from bc_pipeline.lake import LakeSettings, open_catalog, read_table
+from bc_pipeline.stores import STORE_TAG
+from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline_tests.lake_support import union_of_files
+from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
+from bc_pipeline_tests.sync_harness import cli, ids
+
+pytestmark = pytest.mark.slow
+
+
+def write_stores(path: Path, stores: dict[str, tuple], root: Path) -> Path:
+    """stores: label -> (emulator, token variable name)."""
+    lines = ["stores:"]
+    for label, (emu, token_env) in stores.items():
+        lines += [f"  - label: {label}", f"    store_hash: {emu.store_hash}", f"    token_env: {token_env}",
+                  "    start_date: 2020-01-01", f"    api_url: {emu.api_url}",
+                  f"    duckdb_path: {root / 'data' / (label + '.duckdb')}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def innermost(error):
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
+def customers(db: Path) -> list[tuple]:
+    with warehouse_connection(db, read_only=True) as conn:
+        return conn.execute("SELECT id, email FROM bigcommerce.customers ORDER BY id").fetchall()
+
+
+def truth_customers(emu) -> list[tuple]:
+    return sorted((int(r["id"]), r["email"]) for r in emu.store.records("customers"))
+
+
+@pytest.fixture
+def two_stores_and_a_revoked_one(make_emulator, tmp_path: Path):
+    acme = make_emulator(seed=1, store_hash="acmehash", access_token="acme-token-0123456789")
+    beta = make_emulator(seed=2, store_hash="betahash", access_token="beta-token-0123456789", customers=40)
+    gone = make_emulator(seed=3, store_hash="gonehash", access_token="gone-token-0123456789")
+    stores = {"acme": (acme, "ACME_TOKEN"), "beta": (beta, "BETA_TOKEN"), "gone": (gone, "GONE_TOKEN")}
+    file = write_stores(tmp_path / "stores.yaml", stores, tmp_path)
+    env = {"BC_STORES_FILE": str(file), "ACME_TOKEN": acme.access_token, "BETA_TOKEN": beta.access_token,
+           "GONE_TOKEN": "revoked-token-0123456789", "BC_SYNC_PARALLEL": "2",
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    return stores, env, tmp_path
+
+
+def test_one_sync_lands_every_store_in_its_own_file_and_the_revoked_one_fails_alone(two_stores_and_a_revoked_one):
+    stores, env, root = two_stores_and_a_revoked_one
+    result = cli(["sync"], root, **env)
+
+    assert result.returncode == 1, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr[-3000:]
+    assert errors[0].startswith("Error: store gone: ") and "401" in errors[0] and "check GONE_TOKEN" in errors[0]
+    assert "revoked-token" not in result.stdout + result.stderr
+    assert "2 of 3 stores synced: acme, beta" in result.stdout
+    assert any(line.startswith("[acme] ") for line in result.stderr.splitlines())  # lines say their store
+    for label in ("acme", "beta"):
+        emu, _ = stores[label]
+        db = root / "data" / f"{label}.duckdb"
+        assert customers(db) == truth_customers(emu)
+        for table, resource in TABLE_TRUTH.items():
+            assert ids(db, table, include_deleted=True) == truth_ids(emu, resource), (label, table)
+    assert customers(root / "data" / "acme.duckdb") != customers(root / "data" / "beta.duckdb")
+    # the sync job's last step published each landed store to the shared layer (on by default with a file)
+    lake = open_catalog(LakeSettings(f"sqlite:///{root}/data/lake/catalog.db", str(root / "data" / "lake" / "warehouse")))
+    files = {label: root / "data" / f"{label}.duckdb" for label in ("acme", "beta")}
+    for table in ("customers", "orders"):
+        published = sorted(read_table(lake, table).to_pylist(), key=lambda r: (r["store"], r["id"]))
+        assert published == union_of_files(files, table), table
+    assert not (root / "data" / "gone.duckdb").exists() or customers(root / "data" / "gone.duckdb") == []
+
+    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(env["DAGSTER_HOME"])) as instance:
+        runs = instance.get_runs()
+        assert sorted(r.tags[STORE_TAG] for r in runs) == ["acme", "beta", "gone"]
+        assert all(r.tags[STORE_TAG] == r.tags["dagster/partition"] for r in runs)
+        (failed,) = [r for r in runs if r.status == dg.DagsterRunStatus.FAILURE]
+        failures = instance.all_logs(failed.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+        assert failures and all("store gone: " in innermost(e.dagster_event.step_failure_data.error).message
+                                for e in failures)  # the run's own failure names its store
+
+
+def test_store_option_syncs_one_store_and_an_unknown_label_lists_the_known_ones(two_stores_and_a_revoked_one):
+    stores, env, root = two_stores_and_a_revoked_one
+    one = cli(["sync", "--store", "beta"], root, **env)
+    assert one.returncode == 0, one.stderr[-3000:]
+    assert customers(root / "data" / "beta.duckdb") == truth_customers(stores["beta"][0])
+    assert not (root / "data" / "acme.duckdb").exists()
+
+    unknown = cli(["sync", "--store", "nope"], root, **env)
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == ["Error: no store 'nope'; known stores: acme, beta, gone"]
+
+    status = cli(["status"], root, **env)
+    assert status.returncode == 1  # acme and gone have no file yet
+    assert "Store beta" in status.stdout
+    errors = [line for line in status.stderr.splitlines() if line.startswith("Error:")]
+    assert [e.split(":")[1].strip() for e in errors] == ["store acme", "store gone"]
+
+
+def test_the_partitions_follow_the_stores_file_and_the_schedule_asks_one_run_per_store(
+        make_emulator, tmp_path: Path, monkeypatch, fresh_settings):
+    acme = make_emulator(seed=1, store_hash="acmehash")
+    beta = make_emulator(seed=2, store_hash="betahash")
+    monkeypatch.setenv("ACME_TOKEN", acme.access_token)
+    monkeypatch.setenv("BETA_TOKEN", beta.access_token)
+    file = write_stores(tmp_path / "stores.yaml", {"acme": (acme, "ACME_TOKEN")}, tmp_path)
+    monkeypatch.setenv("BC_STORES_FILE", str(file))
+
+    with dg.instance_for_test() as instance:
+        first = store_partition(dg.build_sensor_context(instance=instance))
+        (request,) = first.dynamic_partitions_requests
+        assert list(request.partition_keys) == ["acme"]
+        instance.add_dynamic_partitions(STORE_PARTITIONS_NAME, list(request.partition_keys))  # as the daemon does
+        assert store_partition(dg.build_sensor_context(instance=instance)).dynamic_partitions_requests in (None, [])
+
+        write_stores(file, {"acme": (acme, "ACME_TOKEN"), "beta": (beta, "BETA_TOKEN")}, tmp_path)
+        added = store_partition(dg.build_sensor_context(instance=instance))
+        assert [list(r.partition_keys) for r in added.dynamic_partitions_requests] == [["beta"]]
+
+        at = datetime(2026, 3, 5, 12, 5, tzinfo=UTC)
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=at)
+        requests = build_incremental_sync(load_settings())(context)
+        assert [(r.partition_key, r.tags[STORE_TAG]) for r in requests] == [("acme", "acme"), ("beta", "beta")]
+        assert len({r.run_key for r in requests}) == 2
+        assert sorted(instance.get_dynamic_partitions(STORE_PARTITIONS_NAME)) == ["acme", "beta"]
+
+        write_stores(file, {"beta": (beta, "BETA_TOKEN")}, tmp_path)  # acme removed: no longer scheduled
+        (only,) = build_incremental_sync(load_settings())(context)
+        assert only.partition_key == "beta"
+        assert "acme" in instance.get_dynamic_partitions(STORE_PARTITIONS_NAME)  # its partition is kept
+
+
+SECRET = "a-long-shared-secret-0123456789"
+
+
+def test_a_webhook_of_store_b_never_lands_in_store_a(make_emulator, tmp_path: Path, monkeypatch, fresh_settings):
+    """The receiver routes by the payload's producer (an unknown store is quarantined); a run of store A
+    quarantines a payload of store B found in A's inbox; B's own run applies it to B's file only."""
+    import shutil
+
+    import requests
+
+    from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
+    from bc_pipeline.defs.webhooks import JOB_NAME, build_webhook_inbox, webhook_events, webhook_job
+    from bc_pipeline.stores import configured_stores
+    from bc_pipeline.webhooks.receiver import DEFAULT_SECRET_HEADER, WebhookReceiver
+    from bc_pipeline.webhooks.routing import routes
+    from bc_pipeline_tests.sync_harness import store_of, stores_resource
+    from bc_pipeline_tests.webhooks_support import backfill, payload, rows
+
+    acme = make_emulator(seed=1, store_hash="acmehash", customers=20, orders=30, products=10)
+    beta = make_emulator(seed=2, store_hash="betahash", customers=20, orders=30, products=10)
+    dbs = {"acme": tmp_path / "data" / "acme.duckdb", "beta": tmp_path / "data" / "beta.duckdb"}
+    dbs["acme"].parent.mkdir()
+    for emu, db in ((acme, dbs["acme"]), (beta, dbs["beta"])):
+        backfill(emu, db)
+    monkeypatch.setenv("ACME_TOKEN", acme.access_token)
+    monkeypatch.setenv("BETA_TOKEN", beta.access_token)
+    file = write_stores(tmp_path / "stores.yaml", {"acme": (acme, "ACME_TOKEN"), "beta": (beta, "BETA_TOKEN")},
+                        tmp_path)
+    monkeypatch.setenv("BC_STORES_FILE", str(file))
+    monkeypatch.setenv("BC_WEBHOOK_DIR", str(tmp_path / "webhooks"))
+    settings = load_settings()
+    hooks = tmp_path / "webhooks"
+
+    receiver = WebhookReceiver(hooks, SECRET, routes=routes(settings, configured_stores(settings))).start()
+    try:
+        customer = beta.store.records("customers")[0]["id"]
+        beta.store.update("customers", customer, first_name="FromBeta")
+        body = {**payload("store/customer/updated", {"type": "customer", "id": customer}), "producer": "stores/betahash"}
+        stranger = {**body, "producer": "stores/nosuchstore"}
+        for sent in (body, stranger):
+            answer = requests.post(receiver.url, json=sent, headers={DEFAULT_SECRET_HEADER: SECRET}, timeout=10)
+            assert answer.status_code == 200
+    finally:
+        receiver.stop()
+    (routed,) = (hooks / "beta" / "inbox").iterdir()
+    assert not (hooks / "acme" / "inbox").exists() or not list((hooks / "acme" / "inbox").iterdir())
+    reasons = list((hooks / "quarantine").glob("*.reason"))
+    assert len(reasons) == 1 and "no configured store" in reasons[0].read_text()
+
+    (hooks / "acme" / "inbox").mkdir(parents=True, exist_ok=True)
+    shutil.copy(routed, hooks / "acme" / "inbox" / routed.name)  # a payload of B in A's inbox
+    acme_before = rows(dbs["acme"], "SELECT id, first_name FROM bigcommerce.customers ORDER BY id")
+
+    stores = stores_resource(store_of(acme, dbs["acme"], label="acme"), store_of(beta, dbs["beta"], label="beta"))
+    resources = {"bigcommerce": BigCommerceResource(stores=stores, max_workers=2),
+                 "warehouse": WarehouseResource(stores=stores)}
+    job = dg.Definitions(assets=[webhook_events], jobs=[webhook_job], resources=resources).resolve_job_def(JOB_NAME)
+    with dg.instance_for_test() as instance:
+        tick = build_webhook_inbox(settings)(dg.build_sensor_context(instance=instance))
+        assert sorted(r.tags[STORE_TAG] for r in tick.run_requests) == ["acme", "beta"]
+        for request in tick.run_requests:
+            result = job.execute_in_process(run_config=request.run_config, instance=instance, tags=request.tags,
+                                            raise_on_error=False)
+            assert result.success, request.tags
+
+    assert rows(dbs["acme"], "SELECT id, first_name FROM bigcommerce.customers ORDER BY id") == acme_before
+    (reason,) = (hooks / "acme" / "quarantine").glob("*.reason")
+    assert "a webhook of store betahash" in reason.read_text()
+    assert rows(dbs["beta"], "SELECT first_name FROM bigcommerce.customers WHERE id = ?", [customer]) == [("FromBeta",)]
+
+
+def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emulator, tmp_path: Path,
+                                                                       fresh_settings):
+    """The sync and reconcile jobs' partitioned config gives each partition its bc/store tag: the launchpad
+    (a run of one partition) and a job backfill (Dagster asks the job for each partition's tags) carry it
+    without being told; the run's resources resolve the store from that partition."""
+    from bc_pipeline.definitions import defs as location
+    from bc_pipeline.defs.jobs import store_partitioned_config
+    from bc_pipeline.defs.raw_assets import dated_streams
+    from bc_pipeline_tests.sync_harness import resources_for, store_instance
+
+    loaded = location()
+    for name in ("bigcommerce_sync", "bigcommerce_reconcile_deletes"):
+        tags = loaded.resolve_job_def(name).get_tags_for_partition_key("acme", selected_asset_keys=None)
+        assert tags[STORE_TAG] == "acme"
+    emu = make_emulator()
+    db = tmp_path / "store.duckdb"
+    job = dg.define_asset_job("one_store", selection=dg.AssetSelection.assets(dated_streams), config=store_partitioned_config(),
+                              executor_def=dg.in_process_executor)
+    resolved = dg.Definitions(assets=[dated_streams], jobs=[job], resources=resources_for(emu, db)).resolve_job_def(
+        "one_store")
+    label = emu.store_hash.lower()
+    result = resolved.execute_in_process(partition_key=label, instance=store_instance(emu))
+    assert result.success
+    assert result.dagster_run.tags[STORE_TAG] == label
+    assert customers(db) == truth_customers(emu)
