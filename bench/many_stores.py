@@ -106,11 +106,16 @@ def run_phase(deploy, labels: list[str], window: str, sampler: Sampler, pg: dict
 
 def run_entry(instance: dg.DagsterInstance, record, sampler: Sampler) -> dict:
     run = record.dagster_run
-    pid = worker_pid(instance, run.run_id)
+    events = instance.all_logs(run.run_id)
+    pid = worker_pid(events)
     usage = sampler.usage.get(pid) if pid else None
+    dequeued = next((e.timestamp for e in events if e.dagster_event_type == dg.DagsterEventType.RUN_DEQUEUED), None)
     publish = next((s for s in instance.get_run_step_stats(run.run_id) if "lake" in s.step_key), None)
+    created = record.create_timestamp.timestamp()
     return {"run_id": run.run_id, "store": run.tags["bc/store"], "status": run.status.value,
-            "queue_and_launch_s": round(record.start_time - record.create_timestamp.timestamp(), 2),
+            "queue_and_launch_s": round(record.start_time - created, 2),
+            "queued_s": round(dequeued - created, 2) if dequeued else None,
+            "launch_s": round(record.start_time - dequeued, 2) if dequeued else None,
             "run_s": round(record.end_time - record.start_time, 2),
             "cpu_s": round(usage.cpu_s, 2) if usage else None,
             "peak_rss_mb": round(usage.peak_rss_mb, 1) if usage else None,
@@ -118,10 +123,10 @@ def run_entry(instance: dg.DagsterInstance, record, sampler: Sampler) -> dict:
             "start": record.start_time, "end": record.end_time}
 
 
-def worker_pid(instance: dg.DagsterInstance, run_id: str) -> int | None:
+def worker_pid(events: list) -> int | None:
     """The run worker's pid, from the code server's "Started process for run (pid: N)." event."""
-    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
-        if entry.message and entry.message.startswith(PID_PREFIX):
+    for entry in events:
+        if entry.dagster_event_type == dg.DagsterEventType.ENGINE_EVENT and (entry.message or "").startswith(PID_PREFIX):
             return int(entry.message[len(PID_PREFIX):].split(")")[0])
     return None
 
