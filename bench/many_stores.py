@@ -109,13 +109,10 @@ def run_entry(instance: dg.DagsterInstance, record, sampler: Sampler) -> dict:
     events = instance.all_logs(run.run_id)
     pid = worker_pid(events)
     usage = sampler.usage.get(pid) if pid else None
-    dequeued = next((e.timestamp for e in events if e.dagster_event_type == dg.DagsterEventType.RUN_DEQUEUED), None)
     publish = next((s for s in instance.get_run_step_stats(run.run_id) if "lake" in s.step_key), None)
     created = record.create_timestamp.timestamp()
     return {"run_id": run.run_id, "store": run.tags["bc/store"], "status": run.status.value,
             "queue_and_launch_s": round(record.start_time - created, 2),
-            "queued_s": round(dequeued - created, 2) if dequeued else None,
-            "launch_s": round(record.start_time - dequeued, 2) if dequeued else None,
             "run_s": round(record.end_time - record.start_time, 2),
             "cpu_s": round(usage.cpu_s, 2) if usage else None,
             "peak_rss_mb": round(usage.peak_rss_mb, 1) if usage else None,

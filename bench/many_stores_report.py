@@ -11,8 +11,6 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "results"
 FIGURES = (  # key, label
     ("queue_and_launch_s", "queue + launch (s)"),
-    ("queued_s", "queued (s)"),
-    ("launch_s", "launch: dequeued to started (s)"),
     ("run_s", "run (s)"),
     ("cpu_s", "run worker CPU (s)"),
     ("peak_rss_mb", "run worker peak RSS (MB)"),
