@@ -22,13 +22,14 @@ import requests
 import yaml
 from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
+from bc_pipeline.defs.jobs import sync_job
 from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
 from bc_pipeline.stores import STORE_TAG
 from bc_pipeline_tests.deploy_support import DEPLOY
 from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
 
 LOCATION = "bc_pipeline"
-SYNC_JOB = "bigcommerce_sync"
+SYNC_JOB = sync_job.name
 PARTITION_TAG = "dagster/partition"
 
 
@@ -118,10 +119,4 @@ def _serving(port: int, started: dict[str, subprocess.Popen]) -> bool:
         return requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok
     except requests.RequestException:
         return False
-
-
-def copy_log_tail(workdir: Path, name: str, lines: int = 40) -> str:
-    """The last lines of a process's log (for an assertion message)."""
-    path = workdir / f"{name}.log"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
