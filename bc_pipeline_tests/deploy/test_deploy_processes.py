@@ -1,182 +1,205 @@
-"""deploy/ for real: the three processes (gRPC code server, webserver, daemon) from deploy/'s commands,
-instance and workspace, on a real PostgreSQL server.
+"""deploy/ for real, with three stores: one emulator server serves three stores (their own hashes, tokens and
+data), a stores file lists them, and the three processes of deploy/ (gRPC code server with the project's code
+location, webserver, daemon) run on a real PostgreSQL server with the queued run coordinator of
+deploy/dagster.yaml. Launched together through the queue:
 
-* A stand-in job: two stores' runs submitted together through the webserver go through the daemon's queue:
-  all succeed, two runs of one store never overlap (read from the run storage), and the two stores run at
-  the same time (each run waits for the other store's).
-* bc_pipeline itself, with a stores file of three emulator stores (one with a revoked token): two full syncs
-  submitted through the webserver, a tick of the incremental schedule (one run per store) and a webhook run
-  asked by the sensor all go through the queue together: every run succeeds but the revoked store's, no two
-  runs of one store overlap, and each landed file equals its emulator store."""
+* a tick of the real `incremental_sync` schedule, evaluated by the daemon (cron every minute, on from the
+  start with BC_SCHEDULE_RUNNING, switched off after its first tick): one run per store. The daemon's own
+  evaluation is the point: the tick is what production runs, with its run keys, tags and partitions;
+* a full sync of two stores, submitted through the webserver as the launchpad does (partition + `bc/store`);
+* a webhook run: an order changed in one store, its payload delivered to the webhook receiver, which routes it
+  by its producer to that store's inbox, where the daemon's `webhook_inbox` sensor asks for the run.
+
+Then: every run of the two good stores succeeds; the third store's token was revoked in the emulator, so its
+run fails alone, naming its label; two runs of one store never overlap and the stores overlap each other
+(start and end times from the run storage); each good store's DuckDB file equals what the emulator serves
+(ids and key fields of every synced table). Skips, saying why, without a PostgreSQL server."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from contextlib import contextmanager
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
 import pytest
 import requests
-from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
+from dagster._core.storage.tags import SCHEDULE_NAME_TAG
 
-from bc_pipeline.stores import STORE_TAG
-from bc_pipeline_tests.deploy_support import DEPLOY, postgres_or_skip
-from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
+from bc_emulator import Emulator, EmulatorConfig
+from bc_pipeline.config import WEBHOOK_SECRET_HEADER, load_settings
+from bc_pipeline.stores import STORE_TAG, load_stores_file
+from bc_pipeline.warehouse.connect import warehouse_connection
+from bc_pipeline.webhooks.receiver import WebhookReceiver
+from bc_pipeline.webhooks.routing import routes
+from bc_pipeline_tests.dagster_dev_support import set_schedule
+from bc_pipeline_tests.deploy_processes_support import deployment, instance_config, process_env
+from bc_pipeline_tests.deploy_support import postgres_or_skip
+from bc_pipeline_tests.process_support import wait_for
+from bc_pipeline_tests.reliability_support import TABLE_TRUTH
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
-JOBS = Path(__file__).parents[1] / "deploy_jobs.py"
+SCHEDULE = "incremental_sync"
+SECRET = "webhook-secret-0123456789"
+# label -> (hash, token, seed, customers, orders, products): three stores of different data
+STORES = {
+    "acme": ("acmehash", "acme-token-0123456789", 1, 40, 120, 20),
+    "beta": ("betahash", "beta-token-0123456789", 2, 30, 90, 25),
+    "gone": ("gonehash", "gone-token-0123456789", 3, 20, 60, 20),
+}
+# The fields compared besides the id, per synced table (the emulator's names are the table's columns).
+KEY_FIELDS = {
+    "customers": ("email", "last_name", "customer_group_id"),
+    "customer_addresses": ("customer_id", "city", "postal_code"),
+    "subscribers": ("email", "source"),
+    "orders": ("customer_id", "status_id", "total_inc_tax", "currency_code"),
+    "order_line_items": ("order_id", "product_id", "quantity", "total_inc_tax"),
+    "order_shipping_addresses": ("order_id", "zip", "cost_inc_tax"),
+    "products": ("name", "sku", "price"),
+    "variants": ("product_id", "sku", "price"),
+    "categories": ("parent_id", "name"),
+    "brands": ("name",),
+    "order_statuses": ("name",),
+}
+CHANGED_ORDER, NEW_STATUS = 3, 11
 
 
 @pytest.fixture
-def deployment(tmp_path):
-    """(instance, webserver port): the three processes running the stand-in job."""
-    with running_deployment(tmp_path, ["-f", str(JOBS)], {}) as running:
-        yield running
+def three_stores():
+    configs = [EmulatorConfig(store_hash=h, access_token=t, seed=s, customers=c, orders=o, products=p, quota=None)
+               for h, t, s, c, o, p in STORES.values()]
+    with Emulator(stores=configs) as emu:
+        emu.stores["gonehash"].revoke_token(STORES["gone"][1])
+        yield emu
 
 
-@contextmanager
-def running_deployment(tmp_path: Path, code: list[str], extra_env: dict[str, str]):
-    """(instance, webserver port): the three processes running, each in its own process group; the code
-    server serves `code` (`-f FILE` or `-m MODULE`)."""
+def write_stores_file(path: Path, api_url: str, data: Path) -> Path:
+    lines = ["stores:"]
+    for label, (store_hash, *_rest) in STORES.items():
+        lines += [f"  - label: {label}", f"    store_hash: {store_hash}", f"    token_env: {label.upper()}_TOKEN",
+                  "    start_date: 2020-01-01", f"    api_url: {api_url}",
+                  f"    duckdb_path: {data / (label + '.duckdb')}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_three_stores_through_the_queue(three_stores, tmp_path):
     pg = postgres_or_skip()
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copy(DEPLOY / "dagster.yaml", home / "dagster.yaml")
-    code_port, web_port = free_port(), free_port()
-    env = {**os.environ, **pg, "DAGSTER_HOME": str(home), "BC_CODE_SERVER_HOST": "127.0.0.1",
-           "BC_CODE_SERVER_PORT": str(code_port), **extra_env}
-    commands = {
-        "code": ["dagster", "code-server", "start", "-h", "127.0.0.1", "-p", str(code_port), *code,
-                 "--location-name", "bc_pipeline"],
-        "webserver": ["dagster-webserver", "-h", "127.0.0.1", "-p", str(web_port), "-w", "deploy/workspace.yaml"],
-        "daemon": ["dagster-daemon", "run", "-w", "deploy/workspace.yaml"],
-    }
-    bin_dir = Path(sys.executable).parent
-    started: list[subprocess.Popen] = []
-    try:
-        for name, command in commands.items():
-            log = (tmp_path / f"{name}.log").open("w")
-            started.append(subprocess.Popen([str(bin_dir / command[0]), *command[1:]], cwd=DEPLOY.parent, env=env,
-                                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-            log.close()
-        wait_for(lambda: _serving(web_port, started), 180, "the webserver")
-        instance = dg.DagsterInstance.from_config(str(home))
-        yield instance, web_port
-        instance.dispose()
-    finally:
-        for proc in reversed(started):
-            stop_group(proc)
+    emu = three_stores
+    env = process_env(
+        pg, BC_STORES_FILE=str(write_stores_file(tmp_path / "stores.yaml", emu.api_url, tmp_path / "data")),
+        BC_WEBHOOK_DIR=str(tmp_path / "webhooks"), BC_WEBHOOK_SECRET=SECRET,
+        BC_LAKE_CATALOG_URI=f"sqlite:///{tmp_path / 'lake' / 'catalog.db'}",
+        BC_LAKE_WAREHOUSE=str(tmp_path / "lake" / "warehouse"),
+        BC_SYNC_CRON="* * * * *", BC_SCHEDULE_RUNNING="true",
+        **{f"{label.upper()}_TOKEN": token for label, (_h, token, *_r) in STORES.items()})
+    (tmp_path / "lake").mkdir()
+    with deployment(env, tmp_path, instance_config()) as deploy:
+        instance = deploy.instance
+        tick = wait_for(lambda: _runs(instance, {SCHEDULE_NAME_TAG: SCHEDULE}, at_least=3), 180, "the schedule's tick")
+        set_schedule(deploy.web_port, SCHEDULE, running=False)
+        full = [deploy.submit_sync(label) for label in ("acme", "beta")]
+        deliver_webhook(emu, env, tmp_path)
+        hook = wait_for(lambda: _runs(instance, {"bc/trigger": "sensor"}, at_least=1), 120, "the webhook run")
+        run_ids = [r.dagster_run.run_id for r in tick] + full + [r.dagster_run.run_id for r in hook]
+        records = deploy.wait_finished(run_ids, 420)
+        gone_failures = [failure_text(instance, r.dagster_run.run_id) for r in records
+                         if r.dagster_run.tags[STORE_TAG] == "gone"]
 
+    by_store = {label: sorted((r for r in records if r.dagster_run.tags[STORE_TAG] == label),
+                              key=lambda r: r.start_time) for label in STORES}
+    assert [r.dagster_run.tags[STORE_TAG] for r in hook] == ["acme"]  # routed by the payload's producer
+    for label in ("acme", "beta"):
+        assert [r.dagster_run.status for r in by_store[label]] == [dg.DagsterRunStatus.SUCCESS] * len(by_store[label])
+    assert [r.dagster_run.status for r in by_store["gone"]] == [dg.DagsterRunStatus.FAILURE]
+    assert all("store gone" in text and "gone-token" not in text for text in gone_failures), gone_failures
 
-def _serving(port: int, started: list[subprocess.Popen]) -> bool:
-    for proc in started:
-        assert proc.poll() is None, f"{proc.args[0]} exited with {proc.returncode}"
-    try:
-        return requests.get(f"http://127.0.0.1:{port}/server_info", timeout=2).ok
-    except requests.RequestException:
-        return False
-
-
-def test_two_stores_through_the_queue(deployment, tmp_path):
-    instance, port = deployment
-    markers = tmp_path / "markers"
-    markers.mkdir()
-    client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-    config = {"ops": {"stand_in_for_a_sync": {"config": {"marker_dir": str(markers)}}}}
-
-    def submit(store: str) -> str:
-        try:
-            return client.submit_job_execution("store_job", repository_location_name="bc_pipeline",
-                                               run_config=config, tags={STORE_TAG: store})
-        except DagsterGraphQLClientError:  # the webserver has not loaded the code location yet
-            return ""
-
-    run_ids = [wait_for(lambda s=store: submit(s), 120, "the code location") for store in ("acme", "acme", "beta", "beta")]
-
-    def finished():
-        runs = [instance.get_run_record_by_id(run_id) for run_id in run_ids]
-        return runs if all(r and r.dagster_run.is_finished for r in runs) else None
-
-    records = wait_for(finished, 300, "the four runs")
-    assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * 4
-    for store in ("acme", "beta"):
-        first, second = sorted((r for r in records if r.dagster_run.tags[STORE_TAG] == store),
-                               key=lambda r: r.start_time)
-        assert first.end_time <= second.start_time, f"two runs of {store} overlapped"
-
-
-def _tagged(instance: dg.DagsterInstance, key: str, value: str) -> list:
-    return instance.get_run_records(filters=dg.RunsFilter(tags={key: value}))
-
-
-@pytest.mark.timeout(900)
-def test_many_stores_through_the_queue(make_emulator, tmp_path):
-    """Full syncs, a schedule tick and a webhook run of three stores, all through the queue at once."""
-    from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
-    from bc_pipeline_tests.stores_support import customers, truth_customers, write_stores
-    from bc_pipeline_tests.sync_harness import ids
-    from bc_pipeline_tests.webhooks_support import drop, payload
-
-    emus = {label: make_emulator(seed=seed, store_hash=f"{label}hash", access_token=f"{label}-token-0123456789")
-            for label, seed in (("acme", 1), ("beta", 2), ("gone", 3))}
-    stores = write_stores(tmp_path / "stores.yaml", {label: (emu, f"{label.upper()}_TOKEN")
-                                                     for label, emu in emus.items()}, tmp_path)
-    hooks = tmp_path / "webhooks"
-    customer = emus["acme"].store.records("customers")[0]["id"]
-    body = {**payload("store/customer/updated", {"type": "customer", "id": customer}), "producer": "stores/acmehash"}
-    drop(hooks / "acme" / "inbox", "one.json", body)
-    env = {"BC_STORES_FILE": str(stores), "ACME_TOKEN": emus["acme"].access_token,
-           "BETA_TOKEN": emus["beta"].access_token, "GONE_TOKEN": "revoked-token-0123456789",
-           "BC_WEBHOOK_DIR": str(hooks), "BC_SYNC_CRON": "* * * * *", "BC_SCHEDULE_RUNNING": "true",
-           "BC_RECONCILE_RUNNING": "false", "BC_LAKE_PUBLISH": "false"}
-    with running_deployment(tmp_path, ["-m", "bc_pipeline.definitions"], env) as (instance, port):
-        instance.add_dynamic_partitions("bigcommerce_store", ["acme", "beta", "gone"])
-        client = DagsterGraphQLClient("127.0.0.1", port_number=port)
-        full = {"ops": {"bigcommerce_dated_streams": {"config": {"window": "full"}}}}
-
-        def submit(label: str) -> str:
-            try:
-                return client.submit_job_execution(
-                    "bigcommerce_sync", repository_location_name="bc_pipeline", run_config=full,
-                    tags={STORE_TAG: label, "dagster/partition": label, "bc/trigger": "test"})
-            except DagsterGraphQLClientError:  # the webserver has not loaded the code location yet
-                return ""
-
-        for label in ("acme", "beta"):
-            wait_for(lambda lb=label: submit(lb), 180, "the code location")
-
-        def settled():
-            first_tick: dict[str, object] = {}  # the schedule ticks every minute: its first run of each store
-            for record in sorted(_tagged(instance, "bc/trigger", "schedule"), key=lambda r: r.create_timestamp):
-                first_tick.setdefault(record.dagster_run.tags[STORE_TAG], record)
-            webhook = _tagged(instance, "bc/trigger", "sensor")
-            tested = _tagged(instance, "bc/trigger", "test")
-            if set(first_tick) != {"acme", "beta", "gone"} or not webhook or len(tested) < 2:
-                return None
-            everything = [*first_tick.values(), *webhook, *tested]
-            return everything if all(r.dagster_run.is_finished for r in everything) else None
-
-        records = wait_for(settled, 480, "the full syncs, a schedule tick and a webhook run", every_s=3)
-        finished = [r for r in instance.get_run_records() if r.dagster_run.is_finished]
-
-    for record in records:
-        label = record.dagster_run.tags[STORE_TAG]
-        expected = dg.DagsterRunStatus.FAILURE if label == "gone" else dg.DagsterRunStatus.SUCCESS
-        assert record.dagster_run.status == expected, (label, record.dagster_run.tags.get("bc/trigger"))
-    by_store: dict[str, list] = {}
-    for record in finished:  # every run that ended, later ticks' too: none overlaps another of its store
-        by_store.setdefault(record.dagster_run.tags[STORE_TAG], []).append(record)
     for label, runs in by_store.items():
-        ordered = sorted(runs, key=lambda r: r.start_time)
-        for before, after in zip(ordered, ordered[1:], strict=False):
-            assert before.end_time <= after.start_time, f"two runs of {label} overlapped"
+        for first, second in zip(runs, runs[1:], strict=False):
+            assert first.end_time <= second.start_time, f"two runs of {label} overlapped"
+    assert any(a.create_timestamp.timestamp() < b.end_time and b.create_timestamp.timestamp() < a.end_time
+               for a, b in zip(by_store["acme"], by_store["acme"][1:], strict=False)), "acme's runs never queued together"
+    assert stores_overlapped(by_store), "no two stores ran at the same time: the queue serialised the stores"
+
     for label in ("acme", "beta"):
         db = tmp_path / "data" / f"{label}.duckdb"
-        assert customers(db) == truth_customers(emus[label])
         for table, resource in TABLE_TRUTH.items():
-            assert ids(db, table, include_deleted=True) == truth_ids(emus[label], resource), (label, table)
-    assert [p.name for p in (hooks / "acme" / "inbox").iterdir()] == []  # the webhook run applied the file
+            truth = served_rows(emu.stores[STORES[label][0]].store, resource, KEY_FIELDS[table])
+            assert stored_rows(db, table, KEY_FIELDS[table]) == truth, f"{label}: {table} differs from the store"
+    assert stored_value(tmp_path / "data" / "acme.duckdb", CHANGED_ORDER) == NEW_STATUS
+    assert list((tmp_path / "webhooks" / "acme" / "inbox").iterdir()) == []  # applied, moved to processed/
+    assert list((tmp_path / "webhooks" / "acme" / "processed").iterdir())
+    assert not (tmp_path / "data" / "gone.duckdb").exists() or stored_rows(
+        tmp_path / "data" / "gone.duckdb", "orders", ()) == []
+
+
+def deliver_webhook(emu: Emulator, env: dict, tmp_path: Path) -> None:
+    """An order of acme changes; the emulator writes its webhook payload, which is POSTed to the receiver
+    (routing on: the stores file's stores) and lands in acme's inbox."""
+    served = emu.stores[STORES["acme"][0]]
+    served.emit_webhooks_to(tmp_path / "emitted")
+    served.store.update("orders", CHANGED_ORDER, status_id=NEW_STATUS)
+    served.emit_webhooks_to(None)
+    payloads = sorted((tmp_path / "emitted").iterdir())  # the order's update and its status change
+    assert payloads and all(json.loads(p.read_text())["producer"] == f"stores/{STORES['acme'][0]}" for p in payloads)
+    settings = load_settings(env)
+    with WebhookReceiver(settings.webhook_dir, SECRET,
+                         routes=routes(settings, load_stores_file(settings.stores_file, env=env))) as receiver:
+        for payload in payloads:
+            answer = requests.post(receiver.url, data=payload.read_bytes(), timeout=10,
+                                   headers={WEBHOOK_SECRET_HEADER: SECRET, "Content-Type": "application/json"})
+            assert answer.status_code == 200, answer.text
+
+
+def _runs(instance: dg.DagsterInstance, tags: dict[str, str], at_least: int) -> list | None:
+    records = instance.get_run_records(filters=dg.RunsFilter(tags=tags), ascending=True)
+    return records if len(records) >= at_least else None
+
+
+def failure_text(instance: dg.DagsterInstance, run_id: str) -> str:
+    """Every failure message of the run's event log, its errors' causes included."""
+    texts = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or not event.is_failure:
+            continue
+        texts.append(entry.message or "")
+        error = event.step_failure_data.error if event.is_step_failure else None
+        while error is not None:
+            texts.append(error.message)
+            error = error.cause
+    return "\n".join(texts)
+
+
+def stores_overlapped(by_store: dict[str, list]) -> bool:
+    runs = [(label, r) for label, records in by_store.items() for r in records]
+    return any(a_label != b_label and a.start_time < b.end_time and b.start_time < a.end_time
+               for a_label, a in runs for b_label, b in runs)
+
+
+def _same(value: object) -> object:
+    """One form for a value from either side: money and prices as exact decimals."""
+    if isinstance(value, (Decimal, float)):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, str):
+        try:
+            return Decimal(value).normalize() if value.replace(".", "", 1).isdigit() else value
+        except ArithmeticError:
+            return value
+    return value
+
+
+def served_rows(store, resource: str, fields: tuple[str, ...]) -> list[tuple]:
+    return sorted(tuple(_same(r[f]) for f in ("id", *fields)) for r in store.records(resource))
+
+
+def stored_rows(db: Path, table: str, fields: tuple[str, ...]) -> list[tuple]:
+    columns = ", ".join(("id", *fields))
+    with warehouse_connection(db, read_only=True) as conn:
+        rows = conn.execute(f"SELECT {columns} FROM bigcommerce.{table}").fetchall()
+    return sorted(tuple(_same(v) for v in row) for row in rows)
+
+
+def stored_value(db: Path, order_id: int) -> int:
+    with warehouse_connection(db, read_only=True) as conn:
+        return conn.execute("SELECT status_id FROM bigcommerce.orders WHERE id = ?", [order_id]).fetchone()[0]
