@@ -1,21 +1,14 @@
-"""`gc_paused()`: pause Python's cyclic garbage collector around a burst of short-lived containers without
-cycles (an emulator page being rendered, a batch being transposed into columns), where its collections
-are pure cost (they find nothing to free). Restores the previous state; re-enables only if it was enabled."""
+"""Pauses of Python's cyclic garbage collector around bursts of short-lived containers without cycles, where
+its collections are pure cost (they find nothing to free): `gc_paused()` (a batch being transposed into
+columns; the emulator's, which renders pages with it: one definition for both) and `gc_relaxed()`."""
 
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bc_emulator.gc_pause import gc_paused
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+__all__ = ["gc_paused", "gc_relaxed"]
 
 
 @contextmanager
