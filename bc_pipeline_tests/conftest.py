@@ -30,6 +30,19 @@ CLI_STOPPED_BY_CTRL_C = (
 SMALL = {"seed": 42, "customers": 60, "orders": 120, "products": 30, "quota": None}
 
 
+@pytest.fixture(autouse=True)
+def dagster_state_storage_kept_per_test() -> Iterator[None]:
+    """Each test leaves Dagster's current definitions-state storage as it found it. Entering an instance sets
+    it process-wide and only the instance's exit unsets it; one test left it set in a full run (a schedule
+    evaluated in `test_sync_incremental`, not reproducible alone), and every later definitions load in the
+    process then resolved that disposed instance and failed."""
+    from dagster._core.storage.defs_state.base import _current_storage
+
+    token = _current_storage.set(_current_storage.get())
+    yield
+    _current_storage.reset(token)
+
+
 @pytest.fixture
 def make_emulator() -> Iterator[Callable[..., Emulator]]:
     """Factory: make_emulator(orders=50, quota=5, ...) -> a started Emulator, stopped at teardown."""

@@ -94,8 +94,10 @@ def test_reconciliation_marks_hard_deletes_listing_ids_only(backfilled):
 def test_schedule_adds_the_store_partition_and_asks_for_an_incremental_run(monkeypatch, fresh_settings):
     monkeypatch.setenv("BC_STORE_HASH", "AbC123")
     monkeypatch.setenv("BC_ACCESS_TOKEN", "token")
-    with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=datetime(2026, 3, 5, tzinfo=UTC))
+    at = datetime(2026, 3, 5, tzinfo=UTC)
+    # the context as a context manager: evaluating a schedule enters the instance (Dagster's current state
+    # storage), and only the context's exit leaves it, else later tests' definitions find a dead instance
+    with dg.instance_for_test() as instance, dg.build_schedule_context(instance=instance, scheduled_execution_time=at) as context:
         (request,) = build_incremental_sync(load_settings())(context)
         assert request.partition_key == "abc123"  # the store's label
         assert request.tags[STORE_TAG] == "abc123"
