@@ -38,8 +38,17 @@ def raw_spec(table: str, *, deps: tuple[dg.AssetKey, ...] = ()) -> dg.AssetSpec:
     )
 
 
+def markdown_table(names: list[str], rows: list[tuple]) -> str:
+    """A GitHub-style table (what the UI renders in Markdown metadata); None shows empty, `|` escaped."""
+    def cell(value: object) -> str:
+        return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in names) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def _preview(conn: Connection, table: str) -> str:
-    return reads.newest_rows(conn, table, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS).to_markdown(index=False)
+    return markdown_table(*reads.newest_rows(conn, table, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS))
 
 
 def table_metadata(conn: Connection, table: str, report: StreamReport) -> dict:

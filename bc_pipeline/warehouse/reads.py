@@ -33,12 +33,12 @@ def all_row_counts(conn: Connection) -> dict[str, tuple[int, int]]:
     return {table: row_counts(conn, table) for table in TABLES}
 
 
-def newest_rows(conn: Connection, table: str, *, rows: int, columns: int) -> Any:
-    """The last-written rows of a table (its first non-JSON columns), as a pandas DataFrame."""
+def newest_rows(conn: Connection, table: str, *, rows: int, columns: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The last-written rows of a table (its first non-JSON columns): (column names, rows)."""
     t = contract_table(table)
     names = [c.name for c in t.columns if not c.type.upper().startswith("JSON")][:columns]
     listed = ", ".join(f'"{c}"' for c in names)
-    return conn.execute(f"SELECT {listed} FROM {t.qualified} ORDER BY _synced_at DESC, id LIMIT {int(rows)}").df()
+    return names, run(conn, f"SELECT {listed} FROM {t.qualified} ORDER BY _synced_at DESC, id LIMIT {int(rows)}")
 
 
 def variant_counts(conn: Connection) -> list[tuple[int, int]]:

@@ -22,8 +22,6 @@ LOCAL = {*SHIPPED, *NOT_SHIPPED} | {p.stem for p in (REPO / "bc_pipeline_tests")
 # Declared, used, but never imported by name.
 USED_WITHOUT_IMPORT = {
     "dagster-webserver": "the UI process of `bc-pipeline dev` (dagster dev)",
-    "pandas": "DuckDB's .df() for the asset preview (defs/metadata.py)",
-    "tabulate": "DataFrame.to_markdown of that preview",
     "pytest-timeout": "the pytest plugin behind `timeout` in [tool.pytest.ini_options]",
     "ruff": "the linter (.ci/run)",
     "dagster-dg-cli": "`dg check defs` (.ci/run)",

@@ -56,6 +56,12 @@ def test_every_raw_asset_has_the_stores_partition_with_the_tables_count(synced):
     orders = instance.get_latest_materialization_event(dg.AssetKey(["bigcommerce", "orders"]))
     metadata = orders.asset_materialization.metadata
     assert {"last_success", "high_water_mark", "lag_seconds", "last_error"} <= set(metadata)
+    # The preview: a Markdown table of the newest rows, header and separator first, ids from the table.
+    preview = metadata["preview"].value.splitlines()
+    assert preview[0].startswith("| id |") and set(preview[1]) <= {"|", "-"} and len(preview) == 2 + 5
+    with warehouse_connection(db) as conn:
+        ids = {str(i) for (i,) in conn.execute("SELECT id FROM bigcommerce.orders").fetchall()}
+    assert {line.split(" | ")[0].removeprefix("| ") for line in preview[2:]} <= ids
 
 
 def test_orphans_and_rows_past_the_mark_fail_and_block_the_step(synced, tmp_path):
