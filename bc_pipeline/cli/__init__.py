@@ -1,25 +1,44 @@
-"""The `bc-pipeline` command line. Each sub-command group lives in its own module."""
+"""The `bc-pipeline` command line. Each sub-command group lives in its own module, imported only when that
+command runs (click's lazy-group pattern): `bc-pipeline sync` does not pay for importing the webhook
+receiver, the mapping compiler or the emulator's command."""
+
+import importlib
 
 import click
 
-from bc_pipeline.cli.changes import changes
-from bc_pipeline.cli.dev import dev
-from bc_pipeline.cli.emulator import emulator
-from bc_pipeline.cli.mapping import lookup, mapping
-from bc_pipeline.cli.sync import check, status, sync
-from bc_pipeline.cli.webhooks import webhooks
-from bc_pipeline.cli.webhooks_remove import remove
+# command name -> "module:attribute", in the order `--help` lists them.
+COMMANDS = {
+    "sync": "bc_pipeline.cli.sync:sync",
+    "check": "bc_pipeline.cli.sync:check",
+    "status": "bc_pipeline.cli.sync:status",
+    "dev": "bc_pipeline.cli.dev:dev",
+    "emulator": "bc_pipeline.cli.emulator:emulator",
+    "mapping": "bc_pipeline.cli.mapping:mapping",
+    "lookup": "bc_pipeline.cli.mapping:lookup",
+    "webhooks": "bc_pipeline.cli.webhooks:webhooks",
+    "changes": "bc_pipeline.cli.changes:changes",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def load_command(name: str) -> click.Command:
+    module, attribute = COMMANDS[name].split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class LazyGroup(click.Group):
+    """A group whose sub-commands are imported when they are looked up (run, or listed by --help)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """bc-pipeline: sync a BigCommerce store into DuckDB with Dagster.
 
     With no store credentials in the environment (BC_STORE_HASH, BC_ACCESS_TOKEN), `sync` runs against
     a local emulator store that it starts itself.
     """
-
-
-for _command in (sync, check, status, dev, emulator, mapping, lookup, webhooks, changes):
-    main.add_command(_command)
-webhooks.add_command(remove)

@@ -175,3 +175,9 @@ def _log_to_stderr(logger: str, fmt: str, level: int) -> None:
     target.addHandler(handler)
     target.setLevel(level)
     target.propagate = False
+
+
+# `webhooks remove` lives in its own module, which uses the helpers above: imported last, so they exist.
+from bc_pipeline.cli.webhooks_remove import remove  # noqa: E402
+
+webhooks.add_command(remove)

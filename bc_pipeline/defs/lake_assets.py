@@ -18,7 +18,6 @@ from bc_pipeline.defs.raw_assets import DATED_TABLES
 from bc_pipeline.defs.reference_assets import REFERENCE_TABLES
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
-from bc_pipeline.lake import LakeSettings, open_catalog, publish_store
 
 LAKE_KEY = dg.AssetKey(["lake", "published"])
 
@@ -39,6 +38,8 @@ def lake_publish(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     if not options.publishes_to_lake:
         context.log.info("publishing to the shared layer is off (BC_LAKE_PUBLISH)")
         return
+    from bc_pipeline.lake import LakeSettings, open_catalog, publish_store  # pyiceberg: only when publishing
+
     store = warehouse.store
     check_partition_is_store(context, store)
     lake = LakeSettings.of(options)
