@@ -40,7 +40,7 @@ class SyncRun:
 
 def sync_command() -> list[str]:
     exe = shutil.which("bc-pipeline")
-    return [exe, "sync"] if exe else [sys.executable, "-m", "bc_pipeline.cli", "sync"]
+    return [exe, "sync"] if exe else [sys.executable, "-m", "bc_pipeline", "sync"]
 
 
 def run_sync(store: StoreProcess, workdir: Path, start_date: str, time_limit_s: float) -> SyncRun:
