@@ -1,5 +1,5 @@
 """`python -m bc_pipeline ...` is `bc-pipeline ...`."""
 
-from bc_pipeline.cli import main
+from bc_pipeline.cli import run
 
-main()
+run()

@@ -35,6 +35,17 @@ class LazyGroup(click.Group):
         return load_command(cmd_name) if cmd_name in COMMANDS else None
 
 
+def run() -> None:
+    """The `bc-pipeline` entry point: the command, then a prompt exit (cli/process_exit.py)."""
+    from bc_pipeline.cli.process_exit import exit_now
+
+    try:
+        main()
+    except SystemExit as done:  # click's standalone mode always ends with SystemExit
+        exit_now(done.code)
+    exit_now(0)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """bc-pipeline: sync a BigCommerce store into DuckDB with Dagster.
