@@ -6,7 +6,8 @@ any more, and for `bc-pipeline sync` it is a large part of a no-op sync's time (
 Everything the command wrote is committed and closed by then (DuckDB files, the Dagster instance's
 storages), so the exit runs the atexit handlers (logging's flush among them), flushes the standard streams
 and ends the process with the command's exit status. If a non-daemon thread is still running, the normal
-exit (which waits for it) is kept.
+exit (which waits for it) is kept, and so it is under a profiler or a tracer (cProfile, coverage), which
+write their results at the interpreter's exit.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ def exit_status(code: object) -> int:
 
 def exit_now(code: object) -> None:
     """End the process with `code` as sys.exit would, skipping only the interpreter's teardown."""
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+    others_running = any(t.is_alive() and not t.daemon for t in threading.enumerate()
+                         if t is not threading.main_thread())
+    if others_running or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     status = exit_status(code)
     atexit._run_exitfuncs()

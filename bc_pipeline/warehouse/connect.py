@@ -15,6 +15,7 @@ holder once, when the wait starts, so a command can say what it is waiting for.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,24 +47,111 @@ def lock_holder(exc: BaseException) -> str:
     return f"PID {match['pid']} ({match['program']})" if match else "another process"
 
 
-def open_warehouse(path: str | Path, *, read_only: bool = False,
-                   on_locked: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+class _Attached:
+    """This process's DuckDB instance for one file: the file attached as `warehouse` while anyone uses it.
+
+    Every connection to the file in this process is a cursor of this one instance, so two threads of a run
+    (the dated and the reference streams, a step and its metadata) share the file through DuckDB's own
+    transactions, where two instances attaching one file would be refused ("unique file handle conflict").
+    An in-memory instance costs tens of milliseconds to create and a run opens the file a dozen times: it is
+    made once per file and kept; the file is detached (checkpointed, its lock released for other processes)
+    when its last connection closes, as a connection of its own would have done.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.db: duckdb.DuckDBPyConnection | None = None
+        self.users = 0
+        self.read_only = False
+
+    def open(self, path: Path, read_only: bool, on_locked: Callable[[str], None] | None) -> WarehouseConnection:
+        with self.lock:
+            if self.users and self.read_only and not read_only:  # a writer beside this process's readers:
+                return _private(path, read_only, on_locked)     # refused by DuckDB as before
+            if not self.users:
+                if self.db is None:
+                    self.db = duckdb.connect(":memory:")
+                    for name, value in SETTINGS.items():
+                        self.db.execute(f"SET {name} = '{value}'")
+                literal = str(path).replace("'", "''")
+                mode = " (READ_ONLY)" if read_only else ""
+                _attach_waiting(self.db, f"ATTACH '{literal}' AS {CATALOG}{mode}", path, on_locked)
+                self.read_only = read_only
+            self.users += 1
+            try:
+                cursor = _session(self.db.cursor())
+            except BaseException:
+                self._release()
+                raise
+        return WarehouseConnection(cursor, self.release)
+
+    def release(self) -> None:
+        with self.lock:
+            self._release()
+
+    def _release(self) -> None:
+        self.users -= 1
+        if not self.users:
+            self.db.execute(f"DETACH {CATALOG}")
+
+
+def _session(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    conn.execute(f"USE {CATALOG}")
+    conn.execute("SET TimeZone = 'UTC'")
+    return conn
+
+
+def _private(path: Path, read_only: bool, on_locked: Callable[[str], None] | None) -> WarehouseConnection:
     conn = duckdb.connect(":memory:")
-    mode = " (READ_ONLY)" if read_only else ""
     literal = str(path).replace("'", "''")
     try:
-        _attach_waiting(conn, f"ATTACH '{literal}' AS {CATALOG}{mode}", path, on_locked)
+        _attach_waiting(conn, f"ATTACH '{literal}' AS {CATALOG}{' (READ_ONLY)' if read_only else ''}", path, on_locked)
     except BaseException:
         conn.close()
         raise
-    conn.execute(f"USE {CATALOG}")
-    conn.execute("SET TimeZone = 'UTC'")
-    for name, value in SETTINGS.items():
-        conn.execute(f"SET {name} = '{value}'")
-    return conn
+    return WarehouseConnection(_session(conn), lambda: None)
+
+
+class WarehouseConnection:
+    """A connection to the warehouse file: a DuckDB connection (every method of one), whose close() also
+    lets the file go when it is this process's last (see _Attached)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, release: Callable[[], None]) -> None:
+        self._conn = conn
+        self._release: Callable[[], None] | None = release
+
+    def __getattr__(self, name: str):
+        return getattr(self._conn, name)
+
+    def close(self) -> None:
+        release, self._release = self._release, None
+        if release is None:
+            return
+        try:
+            self._conn.close()
+        finally:
+            release()
+
+    def __enter__(self) -> WarehouseConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_ATTACHED: dict[str, _Attached] = {}
+_ATTACHED_LOCK = threading.Lock()
+
+
+def open_warehouse(path: str | Path, *, read_only: bool = False,
+                   on_locked: Callable[[str], None] | None = None) -> WarehouseConnection:
+    """The warehouse file, attached as catalog `warehouse` (current), in UTC; close() when done."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with _ATTACHED_LOCK:
+        attached = _ATTACHED.setdefault(str(path.resolve()), _Attached())
+    return attached.open(path, read_only, on_locked)
 
 
 def _attach_waiting(conn: duckdb.DuckDBPyConnection, attach: str, path: Path,
@@ -90,7 +178,7 @@ def _attach_waiting(conn: duckdb.DuckDBPyConnection, attach: str, path: Path,
 
 @contextmanager
 def writer_connection(path: str | Path, store: StoreIdentity,
-                      on_locked: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+                      on_locked: Callable[[str], None] | None = None) -> Iterator[WarehouseConnection]:
     """The file opened to write `store`'s data: refused if it holds another store's (before anything is
     created in it), then the tables ensured (ensure.py) and the store claimed (store.py). Every writer opens
     the warehouse this way."""
@@ -110,7 +198,7 @@ def emptied_for(path: str | Path, store: StoreIdentity) -> None:
 
 @contextmanager
 def warehouse_connection(path: str | Path, *, read_only: bool = False,
-                         on_locked: Callable[[str], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+                         on_locked: Callable[[str], None] | None = None) -> Iterator[WarehouseConnection]:
     conn = open_warehouse(path, read_only=read_only, on_locked=on_locked)
     try:
         yield conn
