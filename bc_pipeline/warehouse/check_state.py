@@ -13,6 +13,9 @@ written since it last passed:
 `bigcommerce._check_state` keeps, per table and check, `checked_to` (the newest `_synced_at` of the table
 when the check last passed: the rows after it are the ones to check) and `full_at` (when it last passed in
 full; NULL after a failure). It is state about this file's rows, so `--reset-store` empties it with them.
+Like the mapped tables' refresh (mapping/refresh.py), it relies on `_synced_at` stamps growing from one run to
+the next (a run's stamp is its start; a store's runs are one at a time); the daily full evaluation is the
+backstop for a row stamped out of order, or written by hand.
 """
 
 from __future__ import annotations
