@@ -1,6 +1,7 @@
 """The `mapped` schema as Dagster assets: one asset per entity of the mapping file, all built in one step
 (one multi-asset; subsets work), each rebuilt entirely in DuckDB SQL (mapping/rebuild.py) downstream of its
-raw table, with its checks evaluated in the same step (defs/mapping_checks.py). Partitioned by store like
+raw table, with its checks evaluated in the same step (defs/mapping_checks.py). Its checks read the rows
+re-mapped since they last passed, and every row after a full rebuild or in a full sync. Partitioned by store like
 the raw tables, so the store's partition is green on every mapped table after a sync.
 
 A store of the stores file with its own `mapping_file` has its tables mapped by that file in its runs.
@@ -17,6 +18,7 @@ import dagster as dg
 
 from bc_pipeline.defs.mapping_checks import mapped_key, mapping_check_results, mapping_check_specs
 from bc_pipeline.defs.partitions import store_partitions
+from bc_pipeline.defs.raw_assets import is_full_sync
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.mapping.compile import PARENTS
@@ -103,14 +105,16 @@ def build_mapped_assets(mapping: Mapping) -> list[dg.AssetsDefinition]:
     )
     def _mapped(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         used = store_mapping(mapping, warehouse.store.mapping_file)
+        full_sync = is_full_sync(context.run)
         with warehouse.get_connection() as conn:
             for entity in mapping.entities:
                 if mapped_key(entity) not in context.selected_asset_keys or entity not in used.entities:
                     continue
                 result = refresh_entity(conn, used, entity)
+                every_row = result.refreshed == "full" or full_sync
                 yield dg.MaterializeResult(
                     asset_key=mapped_key(entity), metadata=_metadata(used, result),
-                    check_results=mapping_check_results(context, conn, used, entity),
+                    check_results=mapping_check_results(context, conn, used, entity, every_row=every_row),
                 )
 
     return [_mapped]

@@ -43,6 +43,12 @@ class SyncConfig(dg.Config):
     to_date: str | None = Field(default=None, description="window=range: last day, inclusive (default: today).")
 
 
+def is_full_sync(run: dg.DagsterRun) -> bool:
+    """Whether the run syncs everything again (window: full): its checks then read every row."""
+    ops = (run.run_config or {}).get("ops", {})
+    return (ops.get("bigcommerce_dated_streams", {}).get("config") or {}).get("window") == "full"
+
+
 def _day(context: dg.AssetExecutionContext, value: str | None, what: str) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -100,7 +106,8 @@ def dated_streams(
     for stream, report in reports.items():
         context.log.info(report.progress_line() + f" ({windows[stream].describe()})")
         progress_log.info(report.progress_line())
-    yield from stream_results(context, warehouse, reports, DATED_STREAMS.__getitem__)
+    yield from stream_results(context, warehouse, reports, DATED_STREAMS.__getitem__,
+                              every_row=config.window == "full")
 
 
 @dg.definitions

@@ -140,18 +140,63 @@ def unmapped_statuses(conn: Connection) -> list[tuple[int, str, int]]:
     )
 
 
-def null_and_duplicate_ids(conn: Connection, entity: str, column: str) -> tuple[int, int]:
-    """(rows whose `column` is NULL, values of `column` that repeat) in a mapped table."""
+_WRITTEN_IDS = "_check_written_ids"
+
+
+def stage_written_ids(conn: Connection, entity: str, parent: tuple[str, str] | None, since: object) -> str:
+    """The raw ids whose mapped rows a refresh after `since` re-made (remap_written's choice: the raw rows
+    written after it, and the children of parents written after it), in a temporary table; returns its name.
+    A table, not a subquery: DuckDB then joins it first (a subquery came after the live-row anti-join over
+    the whole raw table, which is what a narrowed check must not read)."""
+    raw = raw_table(entity)
+    sql, params = f"SELECT id FROM {raw} WHERE _synced_at > ?", [since]
+    if parent is not None:
+        sql += (f" UNION SELECT id FROM {raw} WHERE {ident(parent[1])} IN "
+                f"(SELECT id FROM {raw_table(parent[0])} WHERE _synced_at > ?)")
+        params.append(since)
+    run(conn, f"CREATE OR REPLACE TEMP TABLE {_WRITTEN_IDS} AS {sql}", params)
+    return f"temp.{_WRITTEN_IDS}"
+
+
+def _among(column: str, key_type: str | None, ids: str | None) -> str:
+    """WHERE clause keeping the mapped rows whose `column` is one of the ids in table `ids` (every row: None)."""
+    if ids is None:
+        return ""
+    raw_id = f"TRY_CAST(id AS {key_type})" if key_type else "id"
+    return f" WHERE {ident(column)} IN (SELECT {raw_id} FROM {ids})"
+
+
+def null_and_duplicate_ids(conn: Connection, entity: str, column: str, *, key_type: str | None = None,
+                           among: str | None = None) -> tuple[int, int]:
+    """(rows whose `column` is NULL, values of `column` that repeat) in a mapped table; the repeats only among
+    the rows whose `column` is one of the raw ids in table `among` (stage_written_ids) when given, the NULLs always over every
+    row (DuckDB answers that from each row group's statistics)."""
     c = ident(column)
-    found = run(conn, f"SELECT count(*) FILTER (WHERE {c} IS NULL), count({c}) - count(DISTINCT {c}) "
-                      f"FROM {mapped_table(entity)}")
-    return (int(found[0][0]), int(found[0][1])) if found else (0, 0)
+    nulls = run(conn, f"SELECT count(*) FROM {mapped_table(entity)} WHERE {c} IS NULL")
+    where = _among(column, key_type, among)
+    repeats = run(conn, f"SELECT count({c}) - count(DISTINCT {c}) FROM {mapped_table(entity)}{where}")
+    return int(nulls[0][0]), int(repeats[0][0])
 
 
-def raw_row_count(conn: Connection, entity: str, where: str) -> int:
-    """Rows of a raw table that meet `where` (the mapping's condition for a live row, alias r)."""
-    found = run(conn, f"SELECT count(*) FROM {raw_table(entity)} r WHERE {where}")
+def mapped_row_count(conn: Connection, entity: str, column: str, *, key_type: str | None = None,
+                     among: str | None = None) -> int:
+    """Rows of a mapped table (only those whose `column` is one of the raw ids in table `among`, when given)."""
+    return int(run(conn, f"SELECT count(*) FROM {mapped_table(entity)}{_among(column, key_type, among)}")[0][0])
+
+
+def raw_row_count(conn: Connection, entity: str, where: str, among: str | None = None) -> int:
+    """Rows of a raw table that meet `where` (the mapping's condition for a live row, alias r), only those
+    whose id is in table `among` (stage_written_ids) when given."""
+    only = "" if among is None else f"r.id IN (SELECT id FROM {among}) AND "
+    found = run(conn, f"SELECT count(*) FROM {raw_table(entity)} r WHERE {only}{where}")
     return int(found[0][0]) if found else 0
+
+
+def newest_write(conn: Connection, entity: str, parent: tuple[str, str] | None) -> object:
+    """The newest `_synced_at` of a raw table and its parent table (what a mapped check passing now covers)."""
+    tables = [raw_table(entity)] + ([raw_table(parent[0])] if parent else [])
+    union = " UNION ALL ".join(f"SELECT max(_synced_at) AS newest FROM {t}" for t in tables)
+    return run(conn, f"SELECT max(newest) FROM ({union})")[0][0]
 
 
 def list_field_values(conn: Connection, entity: str, column: str, key: str, where: str,

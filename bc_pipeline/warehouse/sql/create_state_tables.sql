@@ -21,3 +21,11 @@ CREATE TABLE IF NOT EXISTS bigcommerce._sync_progress (
     done         BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (stream, window_start, window_end, shard)
 );
+-- What the narrowed checks have covered (check_state.py): one row per table and check.
+CREATE TABLE IF NOT EXISTS bigcommerce._check_state (
+    table_name  VARCHAR NOT NULL,
+    check_name  VARCHAR NOT NULL,
+    checked_to  TIMESTAMPTZ,
+    full_at     TIMESTAMPTZ,
+    PRIMARY KEY (table_name, check_name)
+);
