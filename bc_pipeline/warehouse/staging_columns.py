@@ -52,6 +52,10 @@ def encode_json(value: Any) -> str:
 
 def _json_texts(values: Sequence[Any]) -> list[Any]:
     dumps, opts = orjson.dumps, _ORJSON_OPTIONS
+    try:  # parsed JSON needs no options (string keys, no Decimal): a call without keywords is a quarter faster
+        return [None if v is None else dumps(v) for v in values]
+    except (TypeError, orjson.JSONEncodeError):
+        pass
     try:
         return [None if v is None else dumps(v, default=_default, option=opts) for v in values]
     except (TypeError, orjson.JSONEncodeError):
