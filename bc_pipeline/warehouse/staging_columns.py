@@ -1,4 +1,5 @@
-"""Row dicts -> Arrow columns, the Python half of staging (the hot path of every merge).
+"""Row dicts -> Arrow columns one column at a time: JSON and mixed-kind columns, and whole batches that do not
+fit the struct conversion (staging_struct.py, the usual path).
 
 A batch is ~25,000 rows of ~60 fields, so the cost here is per value. Rows of one table are copies of API
 records and mostly share the same keys in the same order: rows are grouped by their key tuple and each group
