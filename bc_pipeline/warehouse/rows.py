@@ -31,6 +31,8 @@ _ITEM, _ADDRESS = _KNOWN["order_line_items"], _KNOWN["order_shipping_addresses"]
 
 def _row(rec: dict, known: frozenset[str], handled: frozenset[str] = frozenset()) -> Row:
     row = dict(rec)
+    if known.issuperset(rec):  # the usual record: every field is a contract column (no set built)
+        return row
     extra = rec.keys() - known
     if handled:
         extra -= handled

@@ -1,7 +1,8 @@
 """Staging: a batch of rows becomes a typed temporary table in DuckDB.
 
-Python only lifts each contract column out of the row dicts as an Arrow array (staging_columns.py: text,
-int64 or booleans as the API gave them, JSON columns as JSON text); DuckDB scans the Arrow table natively and
+Python only lifts each contract column out of the row dicts as an Arrow array: in one struct conversion when
+the batch's values fit the table's field types (staging_struct.py), else column by column (staging_columns.py:
+text, int64 or booleans as the API gave them); JSON columns as JSON text. DuckDB scans the Arrow table natively and
 does the typing in one vectorized SELECT (exact DECIMAL from text, RFC 2822 and ISO 8601 instants to UTC, ""
 to NULL). A value that does not fit its column's type is not lost: the column is NULL and the original value
 is kept in `_extra`.
@@ -10,6 +11,7 @@ is kept in `_extra`.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +22,9 @@ from bc_pipeline.gc_pause import gc_paused
 from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, transpose
+from bc_pipeline.warehouse.staging_struct import Lifted, learn, struct_columns, values_of
+
+_PARENT_VERSION = Column("_parent_version", TEXT, "an embedded child row's parent version (raw text)")
 
 RFC2822 = "%a, %d %b %Y %H:%M:%S %z"
 
@@ -73,11 +78,8 @@ def stage(
     did not fit) and, per child table in `children`, `_complete_<child>` (the record carried its full set)."""
     check_identifier(name)
     stage_cols = [c for c in table.columns if c.name != "_synced_at"]
-    internal = ["_parent_version", "_children"]
-    names = [c.name for c in stage_cols] + internal
-    with gc_paused():  # the transpose allocates ~100,000 containers that hold no cycles
-        order, columns = transpose(rows, names)
-        lifted_columns = [arrow_column(columns[c.name], c.type) for c in stage_cols]
+    order, lifted_of, values = _lift(rows, [*stage_cols, _PARENT_VERSION], table.name)
+    lifted_columns = [lifted_of[c.name] for c in stage_cols]
     data: dict[str, pa.Array] = {"_ord": pa.array(range(len(rows)) if order is None else order, pa.int64())}
     selects = ["_ord"]
     checks: list[str] = []
@@ -95,15 +97,16 @@ def stage(
             checks.append(misfit)
             raws.append(raw)
     for alias, source in (("_parent_version", "_parent_version"), ("_vraw", table.version)):
-        lifted = arrow_column(columns[source], TEXT) if source else None
+        lifted = lifted_of[source] if source else None  # a version column is lifted as text is (never JSON)
         if lifted is None:
             selects.append(f"CAST(NULL AS VARCHAR) AS {alias}")
         else:
             data[f"{alias}_raw"] = lifted[0]
             selects.append(f"CAST({alias}_raw AS VARCHAR) AS {alias}")
+    carried = values("_children") if children else []
     for child in children:
         flag = f"_complete_{check_identifier(child)}"
-        data[flag] = pa.array([bool(v) and child in v for v in columns["_children"]], pa.bool_())
+        data[flag] = pa.array([bool(v) and child in v for v in carried], pa.bool_())
         selects.append(flag)
     selects.append("CAST(? AS TIMESTAMPTZ) AS _synced_at")
     view = f"{name}_arrow"
@@ -119,12 +122,27 @@ def stage(
             conn.unregister(view)
     if checks:
         _keep_misfits(conn, rows, name)
-    keys = [columns[k] for k in table.key]
+    keys = [values(k) for k in table.key]
     try:
         unique = len(set(keys[0] if len(keys) == 1 else zip(*keys, strict=True))) == len(rows)
     except TypeError:  # an unhashable key value: let the SQL de-duplication decide
         unique = False
     return Staged(name, len(rows), unique)
+
+
+def _lift(rows: list[dict], columns: list[Column], table_name: str
+          ) -> tuple[list[int] | None, dict[str, Lifted], Callable[[str], list]]:
+    """Every column lifted, the row position of each lifted value (None: the rows' own order), and a function
+    giving a column's values in that order. One struct conversion when the batch fits its table's field
+    types (staging_struct.py), else column by column after a transpose (which teaches the field types)."""
+    with gc_paused():  # both allocate ~100,000 containers that hold no cycles
+        fast = struct_columns(rows, columns, table_name)
+        if fast is not None:
+            return None, fast, lambda column: values_of(rows, column)
+        order, by_name = transpose(rows, [c.name for c in columns] + ["_children"])
+        lifted = {c.name: arrow_column(by_name[c.name], c.type) for c in columns}
+    learn(table_name, columns, by_name)
+    return order, lifted, by_name.__getitem__
 
 
 def _keep_misfits(conn: duckdb.DuckDBPyConnection, rows: list[dict], name: str) -> None:

@@ -1,4 +1,5 @@
-"""Row dicts -> Arrow columns, the Python half of staging (the hot path of every merge).
+"""Row dicts -> Arrow columns one column at a time: JSON and mixed-kind columns, and whole batches that do not
+fit the struct conversion (staging_struct.py, the usual path).
 
 A batch is ~25,000 rows of ~60 fields, so the cost here is per value. Rows of one table are copies of API
 records and mostly share the same keys in the same order: rows are grouped by their key tuple and each group
@@ -52,6 +53,10 @@ def encode_json(value: Any) -> str:
 
 def _json_texts(values: Sequence[Any]) -> list[Any]:
     dumps, opts = orjson.dumps, _ORJSON_OPTIONS
+    try:  # parsed JSON needs no options (string keys, no Decimal): a call without keywords is a quarter faster
+        return [None if v is None else dumps(v) for v in values]
+    except (TypeError, orjson.JSONEncodeError):
+        pass
     try:
         return [None if v is None else dumps(v, default=_default, option=opts) for v in values]
     except (TypeError, orjson.JSONEncodeError):
