@@ -224,8 +224,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="which stores to measure (unconstrained, constrained = Pro quota, standard = Standard "
                         "quota); with --merge the other modes of a size measured before are kept")
     p.add_argument("--standard-max-size", default="100k",
-                   help="the largest size measured under the Standard quota (a 1M store's syncs there take about "
-                        "25 minutes each: '1m' opts in)")
+                   help="the largest size measured under the Standard quota (a 1M store there needs about 1.5 "
+                        "hours for its floors and syncs: '1m' opts in)")
     p.add_argument("--demo-noop", action=argparse.BooleanOptionalAction, default=True,
                    help="start with the no-op `bc-pipeline sync` on the embedded demo store (bench/demo_noop.py)")
     p.add_argument("--scenarios", default=",".join(scenarios.SCENARIOS),
