@@ -7,11 +7,18 @@ waiting exactly the reset it gives, and discards the bodies. Nothing is parsed o
 the server's time and the quota. bc_pipeline's wall time is read against it, measured on the same store in
 the same run.
 
+`--completions FILE` asks, after (and with) the minimum pages, for what the store makes necessary beyond them
+(bench/store_completions.py, from the emulator's truth): one `/v2/orders/{id}/products` per order whose line
+items were truncated at 50 per consignment (the API has no bulk endpoint), and the addresses and attribute
+values of the customers with more than came inline, many customers per request (`customer_id:in`), packed so
+each request's answer fits one page of 250. That is the least a client that lands the whole store can ask.
+
 `--replay FILE` asks instead for exactly the requests a sync made (their paths and queries, from the emulator's
 log): the floor for that sync's own request list, which includes what the minimum leaves out (an order's
 line items past 50, a customer's addresses past 10, the planning requests).
 
-Run by the benchmark as its own process (`python -m bench.floor URL HASH TOKEN COUNTS_JSON [--replay FILE]`);
+Run by the benchmark as its own process
+(`python -m bench.floor URL HASH TOKEN COUNTS_JSON [--completions FILE | --replay FILE]`);
 it prints one JSON line: requests, 429s, pages and its wall time from first request to last answer.
 """
 
@@ -48,6 +55,34 @@ def page_requests(counts: dict[str, int]) -> list[tuple[str, dict[str, str]]]:
         for page in range(1, max(1, math.ceil(counts.get(name, 0) / PAGE)) + 1):
             out.append((stream.path, {**params, "limit": str(PAGE), "page": str(page)}))
     return out
+
+
+def completion_requests(needed: dict[str, list[list[int]]]) -> list[tuple[str, dict[str, str]]]:
+    """(path, params) of the requests that complete the store past its minimum pages: per truncated order its
+    line items (ceil(items / 250) pages), per listing of customers' lists the fewest `customer_id:in`
+    requests whose answers each fit one page."""
+    known = listings()
+    items = known["order_products"]
+    out = [(items.path.replace("{id}", str(oid)), {**items.params, "limit": str(PAGE), "page": str(page)})
+           for oid, n in needed.get("order_products", []) for page in range(1, max(1, math.ceil(n / PAGE)) + 1)]
+    for name in ("customer_addresses", "customer_attribute_values"):
+        lst = known[name]
+        for ids in _packed(needed.get(name, [])):
+            out.append((lst.path, {**lst.params, "customer_id:in": ",".join(map(str, ids)), "limit": str(PAGE)}))
+    return out
+
+
+def _packed(owners: list[list[int]]) -> list[list[int]]:
+    """Owner ids grouped in order so each group's children fit one page (an owner with more takes its own)."""
+    groups: list[list[int]] = []
+    room = 0
+    for owner, n in owners:
+        if not groups or n > room:
+            groups.append([])
+            room = PAGE
+        groups[-1].append(owner)
+        room -= n
+    return groups
 
 
 class Floor:
@@ -94,13 +129,15 @@ def run(base: str, token: str, pages: list[tuple[str, dict[str, str]]]) -> dict[
 
 def main(argv: list[str]) -> None:
     url, store, token, counts_json = argv[:4]
-    if len(argv) > 5 and argv[4] == "--replay":  # [[path, query], ...] with the store's full paths
-        pages = [(path, query) for path, query in json.loads(open(argv[5]).read())]
+    option, path = (argv[4], argv[5]) if len(argv) > 5 else (None, None)
+    if option == "--replay":  # [[path, query], ...] with the store's full paths
+        pages = [(p, query) for p, query in json.loads(open(path).read())]
         base = url.rstrip("/")
     else:
         pages = page_requests(json.loads(counts_json))
         base = f"{url.rstrip('/')}/stores/{store}"
-    print(json.dumps(run(base, token, pages)), flush=True)
+    extra = completion_requests(json.loads(open(path).read())) if option == "--completions" else []
+    print(json.dumps({**run(base, token, pages + extra), "completions": len(extra)}), flush=True)
 
 
 if __name__ == "__main__":

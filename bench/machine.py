@@ -37,3 +37,11 @@ def _commit(repo: Path) -> str | None:
     except OSError:
         return None
     return out.stdout.strip() or None
+
+
+def load_avg() -> float | None:
+    """The 1-minute load average (the machine is shared: every measurement keeps it beside its figures)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None

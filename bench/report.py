@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import compare, sizes, sync_progress
-from bench.report_floor import floor_lines, scenario_lines
+from bench.report_floor import scenario_lines
+from bench.report_sizes import size_lines
+from bench.report_targets import target_lines
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
@@ -41,7 +43,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cpus']} CPUs, {m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}; "
         f"{m['date_utc']}; commit {m['commit']}.",
+        *target_lines(results),
+        "",
         "Constrained = emulator latency 150-400 ms per request and the Pro quota (450 requests / 30 s); "
+        "Standard = the same latency and the Standard quota (150 requests / 30 s); "
         "unconstrained = no latency, no quota. Command: `" + results["command"] + "`.",
         "Sizes measured: " + ", ".join(f"{z['size']} at {z.get('measured_utc', '?')} (load average "
                                        f"{z.get('load_avg_1m_start')} -> {z.get('load_avg_1m_end')})"
@@ -79,7 +84,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {_s(full_u.get('peak_rss_mb'))} | {_s(inc.get('requests'))}, {_s(inc.get('wall_s'))} s |"
         )
     lines += _bc_footnotes(results["sizes"])
-    lines += floor_lines(results) + scenario_lines(results)
+    lines += size_lines(results) + scenario_lines(results)
     lines += [
         "",
         "## Peers on the same stores",
@@ -129,6 +134,7 @@ def markdown(results: dict[str, Any]) -> str:
                     f"| {cell('line_items')} | {cell('products')} | {cell('variants')} "
                     f"| {ratio} |"
                 )
+    lines += _run_time_lines(results)
     peer_notes = sorted({f"{size['size']} {peer} {mode}: {note}" for size in results["sizes"]
                          for peer, modes in size.get("peers", {}).items() if isinstance(modes, dict)
                          for mode, r in modes.items() for note in r.get("notes", [])})
@@ -161,3 +167,22 @@ def _bc_footnotes(entries: list[dict[str, Any]]) -> list[str]:
                    "as percentages only, so streams cannot be weighted together honestly; the largest stream "
                    "(by records) is shown. Every stream's shares are in latest.json.")
     return [""] + out if out else []
+
+
+def _run_time_lines(results: dict[str, Any]) -> list[str]:
+    """How long each part of the benchmark took (parts kept by --merge with the time they took then)."""
+    parts = []
+    if (results.get("demo_noop") or {}).get("run_time_s"):
+        parts.append(("no-op sync on the demo store", results["demo_noop"]["run_time_s"]))
+    for size in results["sizes"]:
+        parts += [(f"{size['size']} orders, {mode}", s) for mode, s in (size.get("run_time_s") or {}).items()]
+    parts += [(f"scenario {sc['scenario']}", sc["run_time_s"]) for sc in results.get("scenarios", [])
+              if sc.get("run_time_s")]
+    if results.get("noop_runs_run_time_s"):
+        parts.append(("no-op runs, CLI against the schedule", results["noop_runs_run_time_s"]))
+    if not parts:
+        return []
+    total = sum(s for _, s in parts)
+    return ["", "## Run time", "", "Each part's wall time in the run that measured it (with the peers on that "
+            "store; the reference size runs them to completion).", "", "| part | minutes |", "|---|---:|",
+            *[f"| {name} | {s / 60:.1f} |" for name, s in parts], f"| **total** | **{total / 60:.1f}** |"]

@@ -1,8 +1,9 @@
-"""The Markdown of bc_pipeline against the download-only floor: per size and mode, and the named scenarios.
+"""The Markdown of the named scenarios against the download-only floor, and the cell formats the floor tables
+share (report_sizes.py, report_targets.py).
 
-The floor (bench/floor.py) is measured on the same store in the same run, just before bc_pipeline; the
-ratio is of those two wall times. CPU per 1,000 records is the sync process's CPU-seconds (user + system)
-over the rows it landed.
+The floors (bench/floor.py) are measured on the same store in the same run, just before bc_pipeline; a ratio
+is of those two wall times. CPU per 1,000 records is the sync process's CPU-seconds (user + system) over the
+rows it landed.
 """
 
 from __future__ import annotations
@@ -24,37 +25,18 @@ def _ratio(a: Any, b: Any) -> str:
     return f"{a / b:.2f}x" if isinstance(a, int | float) and isinstance(b, int | float) and b else "–"
 
 
-def floor_lines(results: dict[str, Any]) -> list[str]:
-    rows = []
-    for size in results.get("sizes", []):
-        for mode, floor in (size.get("floor") or {}).items():
-            runs = size.get("bc_pipeline", {}).get(mode, {})
-            full, noop = runs.get("full", {}), runs.get("noop", {})
-            rows.append(
-                f"| {size['size']} | {mode} | {_s(floor.get('wall_s'), ' s')} ({_s(floor.get('pages'))} pages, "
-                f"{_s(floor.get('throttled_429'))} 429s) | {_s(full.get('wall_s'), ' s')} "
-                f"({_s(full.get('requests'))} req) | {_ratio(full.get('wall_s'), floor.get('wall_s'))} "
-                f"| {_s(full.get('cpu_s_per_1k_records'))} | {_s(noop.get('wall_s'), ' s')} "
-                f"| {_s(full.get('peak_rss_mb'))} |")
-    if not rows:
-        return []
-    return ["", "## Against the download-only floor", "",
-            "The floor asks for the minimum pages (one per 250 records per listing), all at once on 64 threads, "
-            "waits exactly the reset each 429 gives and discards the bodies (bench/floor.py), on the same store "
-            "just before bc_pipeline's full sync. CPU is the sync process's CPU-seconds per 1,000 rows landed.",
-            "", "| size | mode | floor | bc_pipeline full sync | x floor | CPU s / 1k records | no-op sync "
-            "| peak RSS MB |", "|---|---|---|---|---|---|---|---|", *rows]
-
-
 def scenario_lines(results: dict[str, Any]) -> list[str]:
     rows = []
     for sc in results.get("scenarios", []):
         bc, floor, replay = sc["bc_pipeline"], sc.get("floor", {}), sc.get("replay_floor", {})
+        fair = sc.get("floor_completed") or {}
         rows.append(
             f"| {sc.get('title', sc['scenario'])} | {_s(floor.get('wall_s'), ' s')} ({_s(floor.get('pages'))}) "
+            f"| {_s(fair.get('wall_s'), ' s')} ({_s(fair.get('pages'))}) "
             f"| {_s(replay.get('wall_s'), ' s')} ({_s(replay.get('pages'))}) | {_s(bc.get('wall_s'), ' s')} "
             f"| {_s(bc.get('api_span_s'), ' s')} | {_ratio(bc.get('wall_s'), floor.get('wall_s'))} / "
-            f"{_ratio(bc.get('api_span_s'), floor.get('wall_s'))} | {_ratio(bc.get('wall_s'), replay.get('wall_s'))}"
+            f"{_ratio(bc.get('api_span_s'), floor.get('wall_s'))} | {_ratio(bc.get('wall_s'), fair.get('wall_s'))} "
+            f"/ {_ratio(bc.get('api_span_s'), fair.get('wall_s'))} | {_ratio(bc.get('wall_s'), replay.get('wall_s'))}"
             f" / {_ratio(bc.get('api_span_s'), replay.get('wall_s'))} | {_s(bc.get('requests'))} "
             f"({_s(sc.get('min_requests_total'))}) | {', '.join(map(str, bc.get('requests_per_window', [])))} "
             f"| {_s(bc.get('median_latency_ms'), ' ms')} | {_s(bc.get('cpu_s_per_1k_records'))} "
@@ -62,13 +44,16 @@ def scenario_lines(results: dict[str, Any]) -> list[str]:
     if not rows:
         return []
     return ["", "## Named scenarios", "",
-            "Each on its own store (bench/scenarios.py): the floor on the minimum pages, bc_pipeline's full "
+            "Each on its own store (bench/scenarios.py): the floor on the minimum pages, the floor on the "
+            "minimum pages + the completions the store makes necessary, bc_pipeline's full "
             "`bc-pipeline sync`, then the floor replaying exactly the requests that sync made (its own request "
             "list, all at once); each starts in a fresh quota window. Ratios are wall / floor and API phase "
             "(first to last request) / floor. Measured: " + "; ".join(
                 f"{sc.get('title', sc['scenario'])} at {sc.get('measured_utc', '?')}, commit {sc.get('commit', '?')}"
                 for sc in results.get("scenarios", [])) + ".",
-            "", "| scenario | floor, minimum pages (pages) | floor, the sync's requests (requests) "
-            "| bc_pipeline wall | API phase | x floor (wall / API) | x replay floor (wall / API) "
+            "", "| scenario | floor, minimum pages (pages) | floor, + completions (requests) "
+            "| floor, the sync's requests (requests) "
+            "| bc_pipeline wall | API phase | x floor (wall / API) | x floor + completions (wall / API) "
+            "| x replay floor (wall / API) "
             "| requests (min) | requests per 30 s window | median latency | CPU s / 1k records | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|", *rows]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|", *rows]

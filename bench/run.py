@@ -1,30 +1,35 @@
 """The benchmark command: `python -m bench.run` (sizes 10k, 100k and 1m by default; see docs/benchmark.md).
 
-Per size it builds one emulator store (in its own process, see serve_store.py) twice, with the same seed:
-once unconstrained (no latency, a quota too large to bind) and once with the API's real constraints (150-400 ms
-latency per request, Pro quota 450 requests / 30 s). Against each it runs, one at a time:
+It starts with the no-op `bc-pipeline sync` on the embedded demo store (bench/demo_noop.py). Then per size it
+builds one emulator store (in its own process, see serve_store.py) per mode, with the same seed: unconstrained
+(no latency, no quota), constrained (150-400 ms latency per request, the Pro quota 450 requests / 30 s) and
+standard (the same latency, the Standard quota 150 / 30 s; up to --standard-max-size). Against each it runs,
+one at a time:
+  * the download-only floor (bench/floor.py): the minimum pages, then the minimum pages + the completions the
+    store makes necessary (bench/store_completions.py), each from a fresh quota window;
   * bc_pipeline: a full `bc-pipeline sync` (on the first store of a size followed by a no-op sync, nothing new
-    on the store, whose wall time is the sync's fixed cost at that size), then 1% of customers, orders and
+    on the store, whose wall time is the CLI's fixed cost at that size), then 1% of customers, orders and
     products changed through the emulator's mutation API, then the incremental sync (pipeline_step.py);
   * each peer connector, pointed at the same store (bench/peers/), within a time budget.
-Requests are counted by the emulator. Results go to bench/results/latest.json and latest.md after each size.
+Then the named scenarios (scenarios.py) and the no-op runs (noop_runs.py). Requests are counted by the
+emulator. Results go to bench/results/latest.json and latest.md after each part.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from bench import compare, pipeline_step, report, scenarios, sizes, sync_progress
-from bench.machine import machine_info
+from bench import compare, demo_noop, pipeline_step, report, scenarios, sizes, sync_progress
+from bench.machine import load_avg, machine_info
 from bench.peers import airbyte_source, singer_tap
 from bench.peers.common import KINDS, PeerRun, run_invocations
 from bench.setup_peers import PeerEnv, ensure_peers
@@ -104,6 +109,15 @@ def peer_run(name: str, env: PeerEnv, store: StoreProcess, workdir: Path, limit_
                            log=log)
 
 
+def modes_for(args: argparse.Namespace, orders: int) -> list[Constraints]:
+    """The stores measured at a size: the modes asked for, the Standard plan only up to --standard-max-size."""
+    wanted = {m.strip() for m in args.modes.split(",")}
+    out = [c for c in MODES if c.name in wanted and not (args.skip_constrained and c is not UNCONSTRAINED)]
+    if orders > sizes.parse_size(args.standard_max_size):
+        out = [c for c in out if c is not STANDARD]
+    return out
+
+
 def _without(entries: list[dict], label: str) -> list[dict]:
     return [s for s in entries if s["size"] != label]
 
@@ -113,7 +127,7 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
     """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
     runs are projected by scaling `reference` (that store's entry) when there is one."""
     shape = sizes.shape_for(sizes.parse_size(label))
-    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": _load(),
+    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": load_avg(),
                    "shape": asdict(shape),
                    "bc_pipeline": {}, "peers": {}}
     if previous and previous.get("shape") == entry["shape"] and previous.get("seed", args.seed) == args.seed:
@@ -122,13 +136,13 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                  "load_avg_1m_start": entry["load_avg_1m_start"]}
     entry["seed"] = args.seed
     peer_raw: dict[str, dict[str, PeerRun]] = {}
-    wanted = {m.strip() for m in args.modes.split(",")}
-    modes = [c for c in MODES if c.name in wanted and not (args.skip_constrained and c is not UNCONSTRAINED)]
+    modes = modes_for(args, shape.orders)
     with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
         for constraints in modes:
             mode, workdir = constraints.name, Path(tmp) / constraints.name
             workdir.mkdir()
             log(f"== {label} orders, {mode}: starting the emulator store")
+            started = time.monotonic()
             with StoreProcess(shape, constraints, args.seed, log_path=workdir / "emulator.log") as store:
                 if "truth" not in entry:
                     entry["truth"] = store.command("truth")
@@ -136,10 +150,13 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                     entry["min_requests"], entry["min_requests_total"] = mins, sum(mins.values())
                     entry["quota_bound_s"] = round(sizes.quota_bound_s(sum(mins.values())), 2)
                     log(f"   truth: {entry['truth']}")
-                entry.setdefault("floor", {})[mode] = scenarios.run_floor(store, entry["truth"])
-                log(f"[floor] {mode}: {entry['floor'][mode]}")
-                scenarios.fresh_window(store)
-                bc = bc_pipeline_runs(store, workdir, entry["quota_bound_s"], entry["min_requests_total"],
+                floors = scenarios.run_floors(store, entry["truth"], log)
+                entry.setdefault("floor", {})[mode] = floors["floor"]
+                entry.setdefault("floor_completed", {})[mode] = floors["floor_completed"]
+                entry["completions_needed"] = floors["completions_needed"]
+                bound = sizes.quota_bound_s(entry["min_requests_total"], constraints.quota,
+                                            constraints.window_ms / 1000)
+                bc = bc_pipeline_runs(store, workdir, bound, entry["min_requests_total"],
                                       args.sync_time_limit, noop=constraints is modes[0])
                 entry["bc_pipeline"][mode] = bc
                 for name, env in peers.items():
@@ -157,15 +174,9 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                                            date.fromisoformat(START_DATE), date.today(), scale_from)
                     view["ratio_to_bc_pipeline"] = compare.ratio_to_bc_pipeline(view, bc.get("full", {}))
                     entry["peers"].setdefault(name, {})[mode] = view
-    entry["load_avg_1m_end"] = _load()
+            entry.setdefault("run_time_s", {})[mode] = round(time.monotonic() - started, 1)
+    entry["load_avg_1m_end"] = load_avg()
     return entry
-
-
-def _load() -> float | None:
-    try:
-        return round(os.getloadavg()[0], 2)
-    except OSError:
-        return None
 
 
 def reanalyse(results: dict) -> dict:
@@ -211,9 +222,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="seconds per peer per mode on the reference store (split over its processes)")
     p.add_argument("--sync-time-limit", type=float, default=3600.0, help="seconds per bc-pipeline sync")
     p.add_argument("--skip-constrained", action="store_true", help="only the unconstrained store")
-    p.add_argument("--modes", default="unconstrained,constrained",
+    p.add_argument("--modes", default="unconstrained,constrained,standard",
                    help="which stores to measure (unconstrained, constrained = Pro quota, standard = Standard "
                         "quota); with --merge the other modes of a size measured before are kept")
+    p.add_argument("--standard-max-size", default="100k",
+                   help="the largest size measured under the Standard quota (a 1M store there needs about 1.5 "
+                        "hours for its floors and syncs: '1m' opts in)")
+    p.add_argument("--demo-noop", action=argparse.BooleanOptionalAction, default=True,
+                   help="start with the no-op `bc-pipeline sync` on the embedded demo store (bench/demo_noop.py)")
     p.add_argument("--scenarios", default=",".join(scenarios.SCENARIOS),
                    help="named scenarios run after the sizes (bench/scenarios.py), or 'none'")
     p.add_argument("--noop-runs", action=argparse.BooleanOptionalAction, default=True,
@@ -262,14 +278,23 @@ def main(argv: list[str] | None = None) -> int:
     previous = args.out / "latest.json"
     results["scenarios"] = []
     if args.merge and previous.exists():
-        kept = json.loads(previous.read_text()).get("sizes", [])
-        results["scenarios"] = json.loads(previous.read_text()).get("scenarios", [])
+        before = json.loads(previous.read_text())
+        kept, results["scenarios"] = before.get("sizes", []), before.get("scenarios", [])
+        if "demo_noop" in before:
+            results["demo_noop"] = before["demo_noop"]
         if ref_label and any(s["size"] == ref_label and s.get("reference") for s in kept) and ref_label in labels:
             labels.remove(ref_label)  # reuse the reference measured by an earlier run
         previous_by_size = {s["size"]: s for s in kept}
         kept = [s for s in kept if s["size"] not in labels]
     else:
         previous_by_size = {}
+    if args.demo_noop:
+        log("== the no-op sync on the embedded demo store")
+        started = time.monotonic()
+        results["demo_noop"] = demo_noop.measure()
+        results["demo_noop"]["run_time_s"] = round(time.monotonic() - started, 1)
+        log(f"[demo no-op] {results['demo_noop']}")
+        report.write_results(results, args.out)
     reference = next((s for s in kept if s.get("reference") and s["size"] == ref_label), None)
     results["sizes"] = list(kept)  # sizes kept from the previous results; each measured size replaces its entry
     for label in labels:
@@ -295,8 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.noop_runs:
         from bench import noop_runs
 
+        started = time.monotonic()
         text = noop_runs.measure()
         (args.out / "noop_runs.md").write_text(text + "\n")
+        results["noop_runs_run_time_s"] = round(time.monotonic() - started, 1)
+        report.write_results(results, args.out)
         log(text)
     return 0
 

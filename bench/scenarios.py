@@ -1,9 +1,10 @@
 """Named scenarios: one store under one set of API conditions, bc_pipeline against the download-only floor.
 
 Each scenario builds its emulator store (own process), runs the floor client (bench/floor.py, own process)
-and then a full `bc-pipeline sync` (bench/pipeline_step.py) against it, and keeps the sync's request
-timeline from the emulator's log (when each request arrived, how long it took, what it asked for), so a gap
-where round trips serialize shows. The ratio to the floor is of two measurements on the same store in the
+on the minimum pages and on the minimum pages + the completions the store makes necessary, then a full
+`bc-pipeline sync` (bench/pipeline_step.py) against it, and keeps the sync's request timeline from the
+emulator's log (when each request arrived, how long it took, what it asked for), so a gap where round trips
+serialize shows. The ratio to the floor is of two measurements on the same store in the
 same run. `python -m bench.run` runs them after the sizes; `python -m bench.scenarios` runs them alone.
 """
 
@@ -45,14 +46,18 @@ SCENARIOS = {
 
 
 def run_floor(store: StoreProcess, counts: dict[str, int], replay: list[list] | None = None,
-              limit_s: float = 3600.0) -> dict:
-    """The floor client in its own process, against `store`: the minimum pages, or with `replay` (timeline
-    entries of a sync) exactly that sync's requests; returns its JSON line."""
+              limit_s: float = 3600.0, completions: dict[str, list[list[int]]] | None = None) -> dict:
+    """The floor client in its own process, against `store`: the minimum pages, with `completions` (the
+    store's `completions` answer) also the requests they make necessary, or with `replay` (timeline entries
+    of a sync) exactly that sync's requests; returns its JSON line."""
     extra: list[str] = []
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         if replay is not None:
             json.dump([[path, query] for _t, _lat, status, _ep, path, query in replay if status != 429], f)
             extra = ["--replay", f.name]
+        elif completions is not None:
+            json.dump(completions, f)
+            extra = ["--completions", f.name]
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bench.floor", store.api_url, store.store_hash, store.access_token,
@@ -62,6 +67,20 @@ def run_floor(store: StoreProcess, counts: dict[str, int], replay: list[list] | 
     if done.returncode != 0:
         return {"status": "failed: " + (done.stderr.strip().splitlines() or ["?"])[-1][-300:]}
     return {"status": "complete", **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+def run_floors(store: StoreProcess, truth: dict[str, int], log=print) -> dict:
+    """Both floors on `store`, each from a fresh quota window (and one left fresh for the next client): the
+    minimum pages, then the minimum pages + the completions the store makes necessary."""
+    needed = store.command("completions")
+    floor = run_floor(store, truth)
+    log(f"[floor, minimum pages] {floor}")
+    fresh_window(store)
+    completed = run_floor(store, truth, completions=needed)
+    log(f"[floor, minimum pages + completions] {completed}")
+    fresh_window(store)
+    return {"floor": floor, "floor_completed": completed,
+            "completions_needed": {name: len(records) for name, records in needed.items()}}
 
 
 def fresh_window(store: StoreProcess) -> None:
@@ -86,12 +105,12 @@ def run_scenario(scenario: Scenario, seed: int, workdir: Path, limit_s: float, l
     shape = sizes.shape_for(scenario.orders)
     c = scenario.constraints
     log(f"== scenario {scenario.title}: starting the emulator store")
+    started = time.monotonic()
     with StoreProcess(shape, c, seed, log_path=workdir / "emulator.log") as store:
         truth = store.command("truth")
         mins = sizes.min_requests(truth)
-        floor = run_floor(store, truth)
-        log(f"[floor, minimum pages] {floor}")
-        fresh_window(store)
+        floors = run_floors(store, truth, log)
+        floor = floors["floor"]
         store.command("clear")
         sync = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
         timeline = store.command("timeline")["requests"]
@@ -106,7 +125,8 @@ def run_scenario(scenario: Scenario, seed: int, workdir: Path, limit_s: float, l
             "records_landed": landed,
             "cpu_s_per_1k_records": round(1000 * sync.cpu_s / landed, 3) if landed else None,
             **gaps(timeline, c.window_ms / 1000)}
-    for name, measured in (("floor", floor), ("replay_floor", replayed)):
+    for name, measured in (("floor", floor), ("floor_completed", floors["floor_completed"]),
+                           ("replay_floor", replayed)):
         if measured.get("status") == "complete" and sync.status == "complete":
             view[f"ratio_to_{name}"] = round(sync.wall_s / measured["wall_s"], 2)
             view[f"api_span_ratio_to_{name}"] = round(view["api_span_s"] / measured["wall_s"], 2)
@@ -116,8 +136,9 @@ def run_scenario(scenario: Scenario, seed: int, workdir: Path, limit_s: float, l
     return {"scenario": scenario.name, "title": scenario.title, "measured_utc": machine["date_utc"],
             "commit": machine["commit"], "orders": scenario.orders, "constraints": asdict(c), "seed": seed,
             "shape": asdict(shape), "truth": truth, "min_requests_total": sum(mins.values()),
-            "floor": floor, "replay_floor": replayed, "bc_pipeline": view,
-            "timeline": [entry[:4] for entry in timeline]}
+            "floor": floor, "floor_completed": floors["floor_completed"],
+            "completions_needed": floors["completions_needed"], "replay_floor": replayed, "bc_pipeline": view,
+            "timeline": [entry[:4] for entry in timeline], "run_time_s": round(time.monotonic() - started, 1)}
 
 
 def run_all(names: list[str], seed: int, limit_s: float, log=print) -> list[dict]:

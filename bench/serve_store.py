@@ -4,6 +4,8 @@ The benchmark measures the sync process alone, so the store it talks to must liv
 is that elsewhere. It prints `{"event": "ready", ...}` once listening, then answers each command line:
 
   {"cmd": "truth"}                   record counts of the store's ground truth (what a full sync must land)
+  {"cmd": "completions"}             the records a complete download must complete past the listings' pages
+                                     (truncated orders, customers' long lists; bench/store_completions.py)
   {"cmd": "log"}                     summary of the request log since the last clear (count, per endpoint, per status)
   {"cmd": "timeline"}                every request since the last clear: [seconds since the first, latency ms,
                                      status, endpoint, path, query], in arrival order (where round trips serialize)
@@ -26,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from bc_emulator import Emulator, EmulatorConfig
+from bench.store_completions import completions
 
 MUTATED = ("customers", "orders", "products")
 _NUMBER = re.compile(r"/\d+(?=/|$)")
@@ -126,6 +129,8 @@ def handle(emu: Emulator, cmd: dict[str, Any], seed: int) -> dict[str, Any]:
     name = cmd.get("cmd")
     if name == "truth":
         return truth(emu)
+    if name == "completions":
+        return completions(emu)
     if name == "log":
         return log_summary(emu)
     if name == "timeline":

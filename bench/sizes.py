@@ -40,6 +40,6 @@ def min_requests(truth: dict[str, int]) -> dict[str, int]:
     return {name: max(1, math.ceil(truth.get(name, 0) / PAGE)) for name in LISTINGS}
 
 
-def quota_bound_s(requests: int) -> float:
-    """The least wall time `requests` can take within the Pro plan's quota."""
-    return requests / (PRO_QUOTA / PRO_WINDOW_S)
+def quota_bound_s(requests: int, quota: int = PRO_QUOTA, window_s: float = PRO_WINDOW_S) -> float:
+    """The least wall time `requests` can take within a quota (the Pro plan's by default; 0 = no quota)."""
+    return requests / (quota / window_s) if quota else 0.0
