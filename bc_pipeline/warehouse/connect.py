@@ -14,6 +14,7 @@ holder once, when the wait starts, so a command can say what it is waiting for.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,7 @@ from bc_pipeline.warehouse.ensure import ensure_schema
 from bc_pipeline.warehouse.store import StoreIdentity, check_store, claim_store, reset_store
 
 CATALOG = "warehouse"
+log = logging.getLogger(__name__)
 LOCK_WAIT_S = 60.0
 _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 # Checkpoint the write-ahead log every 256 MB instead of every 16 MB: a sync commits many small batches into
@@ -92,7 +94,16 @@ class _Attached:
     def _release(self) -> None:
         self.users -= 1
         if not self.users:
-            self.db.execute(f"DETACH {CATALOG}")
+            try:
+                self.db.execute(f"DETACH {CATALOG}")
+            except duckdb.Error as exc:
+                # DuckDB detaches even when the checkpoint on the way out fails (a full disk): what was
+                # committed stays in the file's write-ahead log, replayed by the next open. The failure that
+                # matters is the one being raised (or already reported); this one must not replace it. The
+                # instance is dropped, so the next open starts from a fresh one.
+                log.warning(f"closing the warehouse file: {str(exc).splitlines()[0]}")
+                self.db.close()
+                self.db = None
 
 
 def _session(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
