@@ -25,7 +25,9 @@ from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync.test_sync_resume import check_consistent, order_requests, sync_env
 from bc_pipeline_tests.sync_harness import ids
 
-ORDERS = 4000
+# Each stop resumes where the previous one's committed pages end, so the later stops list only what is left:
+# the listing must stay long enough that every signal point is reached while the sync still runs.
+ORDERS = 8000
 LISTING = ORDERS // 250
 EXIT_BOUND_S = 60  # generous: the point is that it ends at all (it used to hang until SIGKILL)
 
@@ -102,7 +104,7 @@ def test_signals_end_the_sync_cleanly_and_the_next_sync_is_exact(tmp_path: Path)
             if when == "before the run":
                 proc.wait_for(started(proc))
             else:
-                share = {"early in the listing": 0.1, "mid-listing": 0.4, "late in the listing": 0.8}[when]
+                share = {"early in the listing": 0.05, "mid-listing": 0.2, "late in the listing": 0.35}[when]
                 proc.wait_for(after_order_pages(emu, max(1, int(LISTING * share))))
             code, lines = proc.stop_with(signo)
             assert_clean_stop(code, lines, signo)
