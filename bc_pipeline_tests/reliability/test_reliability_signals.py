@@ -110,6 +110,12 @@ def test_signals_end_the_sync_cleanly_and_the_next_sync_is_exact(tmp_path: Path)
             assert_clean_stop(code, lines, signo)
             if (tmp_path / "bc.duckdb").exists():  # stopped before the run, nothing was created
                 check_consistent(emu, tmp_path / "bc.duckdb")
+                if (signo, when, background) != points[-1]:
+                    # The next stop starts from an empty file, so its listing is whole and its signal point is
+                    # reached while it runs (a resumed listing is only what is left); the last stop's file stays
+                    # for the final sync, which must finish it exactly.
+                    for leftover in tmp_path.glob("bc.duckdb*"):
+                        leftover.unlink()
 
         done = subprocess.run([sys.executable, "-m", "bc_pipeline", "sync"], env=env, cwd=tmp_path,
                               capture_output=True, text=True, timeout=600)
