@@ -71,13 +71,8 @@ class _Attached:
             if self.users and self.read_only and not read_only:  # a writer beside this process's readers:
                 return _private(path, read_only, on_locked)     # refused by DuckDB as before
             if not self.users:
-                if self.db is None:
-                    self.db = duckdb.connect(":memory:")
-                    for name, value in SETTINGS.items():
-                        self.db.execute(f"SET {name} = '{value}'")
-                literal = str(path).replace("'", "''")
-                mode = " (READ_ONLY)" if read_only else ""
-                _attach_waiting(self.db, f"ATTACH '{literal}' AS {CATALOG}{mode}", path, on_locked)
+                self.db = self.db or _instance()
+                _attach(self.db, path, read_only, on_locked)
                 self.read_only = read_only
             self.users += 1
             try:
@@ -112,11 +107,26 @@ def _session(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return conn
 
 
-def _private(path: Path, read_only: bool, on_locked: Callable[[str], None] | None) -> WarehouseConnection:
-    conn = duckdb.connect(":memory:")
+def _instance() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB instance with the warehouse's settings, to attach the file in."""
+    db = duckdb.connect(":memory:")
+    for name, value in SETTINGS.items():
+        db.execute(f"SET {name} = '{value}'")
+    return db
+
+
+def _attach(db: duckdb.DuckDBPyConnection, path: Path, read_only: bool,
+            on_locked: Callable[[str], None] | None) -> None:
     literal = str(path).replace("'", "''")
+    mode = " (READ_ONLY)" if read_only else ""
+    _attach_waiting(db, f"ATTACH '{literal}' AS {CATALOG}{mode}", path, on_locked)
+
+
+def _private(path: Path, read_only: bool, on_locked: Callable[[str], None] | None) -> WarehouseConnection:
+    """A connection of its own (a writer while this process holds the file read-only: DuckDB refuses it)."""
+    conn = _instance()
     try:
-        _attach_waiting(conn, f"ATTACH '{literal}' AS {CATALOG}{' (READ_ONLY)' if read_only else ''}", path, on_locked)
+        _attach(conn, path, read_only, on_locked)
     except BaseException:
         conn.close()
         raise
