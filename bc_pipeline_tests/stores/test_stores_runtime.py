@@ -258,6 +258,7 @@ def test_sigterm_reaches_every_store_being_synced_and_the_command_ends_with_one_
     assert proc.returncode == 143, lines[-10:]
     assert [line for line in lines if line.startswith("Error:")] == [f"Error: {MESSAGE}"], lines[-10:]
     assert not any("Traceback" in line for line in lines)
+    time.sleep(1)  # a request in flight at the signal is logged after the emulator's latency (<= 120 ms)
     counts = {label: len(e.request_log) for label, e in emus.items()}
     time.sleep(3)
     assert {label: len(e.request_log) for label, e in emus.items()} == counts  # no child left syncing
