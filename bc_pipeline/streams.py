@@ -8,8 +8,8 @@ A `Stream` says what the stream is to each part of the pipeline:
   Dagster assets are materialized by its step; the first is its own table, where its ids live);
   `also_feeds`: tables it writes rows into whose asset another stream owns (products carry their variants);
 * `completion`: how capped embedded lists are completed before flattening (completion/), or None;
-* `role`: DATED (incremental by date_modified: the dated step, high-water marks), REFERENCE (undated: the
-  reference step, listed in full each run, or by the rows of `by_parent`), BY_ID (webhooks only);
+* `role`: DATED (incremental by date_modified: each in its window, high-water marks), REFERENCE (undated:
+  listed in full each run, or by the rows of `by_parent`), BY_ID (webhooks only);
   `marks_deletes`: its full listing is authoritative (rows it did not return are marked deleted);
   `reconcile`: the id-only listing's parameters for the daily delete reconciliation (None: not reconciled);
 * `probe`: what `bc-pipeline check` asks, when not every listing the stream reads (the default).
@@ -44,8 +44,8 @@ from bc_pipeline.warehouse.rows_carts import cart_rows
 
 
 class Role(Enum):
-    DATED = "dated"          # incremental by date_modified, in the dated step
-    REFERENCE = "reference"  # undated, in the reference step
+    DATED = "dated"          # incremental by date_modified, in the sync step (defs/raw_assets.py)
+    REFERENCE = "reference"  # undated, listed whole in the same step (sync/reference.py)
     BY_ID = "by_id"          # fetched by id only (webhooks)
 
 
@@ -150,14 +150,9 @@ def with_role(role: Role) -> list[Stream]:
     return [s for s in STREAMS.values() if s.role is role]
 
 
-def dated_streams() -> dict[str, tuple[str, ...]]:
-    """Dated stream -> the tables whose assets it materializes (its own first)."""
-    return {s.name: s.tables for s in with_role(Role.DATED)}
-
-
-def reference_tables() -> tuple[str, ...]:
-    """The tables the reference step materializes."""
-    return tuple(t for s in with_role(Role.REFERENCE) for t in s.tables)
+def raw_streams() -> list[str]:
+    """The streams the sync step runs: the dated ones, then the reference ones."""
+    return [s.name for s in (*with_role(Role.DATED), *with_role(Role.REFERENCE))]
 
 
 def full_listings() -> list[Stream]:

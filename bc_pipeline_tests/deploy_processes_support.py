@@ -24,6 +24,7 @@ from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 
 from bc_pipeline.defs.jobs import SYNC_JOB
 from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
+from bc_pipeline.defs.raw_assets import sync_run_config
 from bc_pipeline.stores import STORE_TAG
 from bc_pipeline_tests.deploy_support import DEPLOY
 from bc_pipeline_tests.process_support import free_port, stop_group, wait_for
@@ -48,7 +49,7 @@ class Deployment:
         added first, as `bc-pipeline sync` and the schedule do."""
         if not self.instance.has_dynamic_partition(STORE_PARTITIONS_NAME, label):
             self.instance.add_dynamic_partitions(STORE_PARTITIONS_NAME, [label])
-        config = {"ops": {"bigcommerce_dated_streams": {"config": {"window": window}}}}
+        config = sync_run_config({"window": window})
         run_tags = {PARTITION_TAG: label, STORE_TAG: label, **(tags or {})}
 
         def submit() -> str:

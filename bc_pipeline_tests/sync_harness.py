@@ -13,15 +13,14 @@ from pathlib import Path
 import dagster as dg
 
 from bc_pipeline.defs.partitions import ensure_store_partition, store_label
-from bc_pipeline.defs.raw_assets import dated_streams
+from bc_pipeline.defs.raw_assets import raw_streams, sync_run_config
 from bc_pipeline.defs.reconcile_assets import deletes_reconciled
-from bc_pipeline.defs.reference_assets import reference_streams
 from bc_pipeline.defs.resources import BigCommerceResource, StoreSpec, StoresResource, WarehouseResource
 from bc_pipeline.stores import Store
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.store import StoreIdentity, read_store
 
-RAW_ASSETS = [dated_streams, reference_streams]
+RAW_ASSETS = [raw_streams]
 
 
 def token_variable(token: str) -> str:
@@ -69,7 +68,7 @@ def window_run_config(window: str = "incremental", range_: tuple[str | None, str
     config: dict = {"window": "range" if range_ else window}
     if range_:
         config.update(from_date=range_[0], to_date=range_[1])
-    return {"ops": {"bigcommerce_dated_streams": {"config": config}}}
+    return sync_run_config(config)
 
 
 def run_sync(emu, db_path: Path, *, instance: dg.DagsterInstance | None = None, token: str | None = None,

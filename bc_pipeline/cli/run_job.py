@@ -27,7 +27,7 @@ class Outcome:
 
 
 def window_config(*, full: bool = False, from_date: str | None = None, to_date: str | None = None) -> dict:
-    """The dated-streams config for `bc-pipeline sync` (incremental), `--full`, or `--from/--to` (a range)."""
+    """The sync step's config for `bc-pipeline sync` (incremental), `--full`, or `--from/--to` (a range)."""
     if from_date or to_date:
         return {"window": "range", "from_date": from_date, "to_date": to_date}
     return {"window": "full" if full else "incremental"}
@@ -37,6 +37,7 @@ def run_sync_job(store: Store, *, full: bool = False, from_date: str | None = No
                  to_date: str | None = None) -> Outcome:
     from bc_pipeline.definitions import defs
     from bc_pipeline.defs.partitions import ensure_store_partition
+    from bc_pipeline.defs.raw_assets import sync_run_config
     from bc_pipeline.defs.resources import stores_run_config
 
     job = defs().resolve_job_def(JOB_NAME)
@@ -49,7 +50,7 @@ def run_sync_job(store: Store, *, full: bool = False, from_date: str | None = No
         # CRITICAL: a step failure (ERROR) would print its whole traceback; the CLI prints the one-line
         # reason itself, and the full event log stays on the instance (the UI's run page).
         "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
-        "ops": {"bigcommerce_dated_streams": {"config": window_config(full=full, from_date=from_date, to_date=to_date)}},
+        **sync_run_config(window_config(full=full, from_date=from_date, to_date=to_date)),
     }
     result = execute_in_location(job, instance, run_config=run_config, partition_key=store.label,
                                  tags={"bc/trigger": "cli", STORE_TAG: store.label, **process_tags()})

@@ -2,8 +2,8 @@
 daily reconciliation of deletes (a full id listing, whose cost grows with the store) is its own job, not
 part of every sync.
 
-Steps run in the run's own process (in_process_executor): the steps (dated streams, reference streams,
-mapped tables, change feed, each with its checks) must run one after another anyway (they share the store's
+Steps run in the run's own process (in_process_executor): the steps (the raw streams, the mapped tables,
+the change feed, each with its checks) must run one after another anyway (they share the store's
 DuckDB file, which has one writer), and a step subprocess costs seconds, so a scheduled or UI run is as fast
 as `bc-pipeline sync`.
 
@@ -16,6 +16,7 @@ the schedule's and the CLI's runs (the run queue's per-store limit keys on it).
 import dagster as dg
 
 from bc_pipeline.defs.partitions import store_partitions, store_tags
+from bc_pipeline.defs.raw_assets import SYNC_OP
 from bc_pipeline.defs.settings import settings
 
 
@@ -38,7 +39,7 @@ def build_sync_job(publish: bool):
         executor_def=dg.in_process_executor,
         config=store_partitioned_config(),
         description="Sync every stream (incremental by default; `full` or a `range` of days in the "
-        "bigcommerce_dated_streams config), then the mapped tables, the change-feed assets (new_customers, ...)"
+        f"{SYNC_OP} config), then the mapped tables, the change-feed assets (new_customers, ...)"
         + (" and the publish to the shared lake (lake/published)" if publish else "")
         + ". What the schedule and `bc-pipeline sync` run.",
     )

@@ -14,8 +14,7 @@ import dagster as dg
 from bc_pipeline.defs.failures import fail
 from bc_pipeline.defs.metadata import raw_key
 from bc_pipeline.defs.partitions import check_partition_is_store, store_partitions
-from bc_pipeline.defs.raw_assets import DATED_TABLES
-from bc_pipeline.defs.reference_assets import REFERENCE_TABLES
+from bc_pipeline.defs.raw_assets import RAW_TABLES
 from bc_pipeline.defs.resources import WarehouseResource
 from bc_pipeline.defs.settings import settings
 
@@ -26,7 +25,7 @@ LAKE_KEY = dg.AssetKey(["lake", "published"])
     name="lake_publish",
     specs=[dg.AssetSpec(
         key=LAKE_KEY, group_name="lake", kinds={"iceberg"}, skippable=True,
-        deps=[raw_key(t) for t in (*DATED_TABLES, *REFERENCE_TABLES)],
+        deps=[raw_key(t) for t in RAW_TABLES],
         description="The store's rows written since its last publish, sent to the shared Iceberg tables "
         "(namespace bigcommerce, a `store` column, partitioned by store). BC_LAKE_PUBLISH turns it on/off.",
     )],

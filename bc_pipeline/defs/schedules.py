@@ -24,11 +24,12 @@ from bc_pipeline.defs.partitions import (
     missing_partitions,
     store_tags,
 )
+from bc_pipeline.defs.raw_assets import sync_run_config
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.stores import configured_stores
 
 STORE_SENSOR_INTERVAL_S = 300
-INCREMENTAL_CONFIG = {"ops": {"bigcommerce_dated_streams": {"config": {"window": "incremental"}}}}
+INCREMENTAL_CONFIG = sync_run_config({"window": "incremental"})
 
 
 def _tick(context: dg.ScheduleEvaluationContext) -> str:

@@ -25,35 +25,50 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.shards import packed_batches
 from bc_pipeline.streams import full_listings, stream
-from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
-from bc_pipeline.sync.report import StreamReport
+from bc_pipeline.sync.engine import Connect, StreamPlan
 from bc_pipeline.warehouse import reads, state
 
 FULL_VARIANTS_EVERY = timedelta(hours=24)
 
 
-
-def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
-    """A full listing when the last is older than FULL_VARIANTS_EVERY (by batches of the warehouse's products
-    when it has any); otherwise nothing to ask for."""
+def variants_due(connect: Connect, now: datetime) -> bool:
+    """Whether the full variant listing is due: none succeeded in the last FULL_VARIANTS_EVERY."""
     with connect() as conn:
         last_full = state.last_success_at(conn, "variants_full")
-        if last_full is not None and now - last_full < FULL_VARIANTS_EVERY:
-            return StreamPlan("variants", ids=())
+    return last_full is None or now - last_full >= FULL_VARIANTS_EVERY
+
+
+def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
+    """A full listing when due (by batches of the warehouse's products when it has any); otherwise nothing
+    to ask for."""
+    if not variants_due(connect, now):
+        return StreamPlan("variants", ids=())
+    with connect() as conn:
         counts = reads.variant_counts(conn)
     batches = tuple(tuple(b) for b in packed_batches(counts)) if counts else None
     return StreamPlan("variants", authoritative=True, state_key="variants_full", parent_batches=batches)
 
 
-def sync_reference_streams(
-    client: BigCommerceClient, connect: Connect, streams: list[str], *, progress: Progress | None = None
-) -> dict[str, StreamReport]:
-    with state.errors_recorded(connect, streams):
-        now = client.store_time()
+def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
+                    with_parents: bool) -> tuple[list[StreamPlan], bool]:
+    """The plans of the selected reference streams that run with the dated streams, and whether a full
+    variant listing is due: it runs after them (plan_variants, once the products have landed). It is
+    planned by the warehouse's products, and it marks deleted the variants of its products it did not
+    return, so the products stream must not be writing variants meanwhile.
+
+    `with_parents`: the products stream runs beside them. With no live product in the warehouse yet (a
+    first sync), a due full listing would then re-read exactly the variants the products stream brings
+    (it lists with include=variants, every variant of every product it lists) and could mark nothing
+    deleted: it is recorded as done without a request."""
     plans = [StreamPlan(s.name, authoritative=s.marks_deletes) for s in full_listings() if s.name in streams]
-    if any(stream(s).by_parent for s in streams):  # variants, the one stream listed by its parents' rows
-        plans.append(plan_variants(connect, now))
-    return run_plans(client, connect, plans, progress=progress)
+    if not any(stream(s).by_parent for s in streams):  # variants, the one stream listed by its parents' rows
+        return plans, False
+    if not variants_due(connect, now):
+        return plans + [StreamPlan("variants", ids=())], False  # nothing to ask for; it still records its success
+    if with_parents:
+        with connect() as conn:
+            if not reads.variant_counts(conn):
+                return plans + [StreamPlan("variants", ids=(), state_key="variants_full")], False
+    return plans, True

@@ -1,14 +1,19 @@
-"""One run of the dated streams (the registry's Role.DATED: customers, subscribers, orders, products): plan
-each stream's window from its own high-water mark and the run's window kind, run them together; failures are
-in each report."""
+"""One run of the streams a sync step selected: the dated ones (the registry's Role.DATED: customers,
+subscribers, orders, products) each in its window, planned from its own high-water mark and the run's window
+kind, and the reference listings (Role.REFERENCE, see reference.py), all at once within the quota and
+through one writer. A full variant listing, when due, runs after them: the rows it judges deleted must not
+race the variants the products stream writes. Failures are in each report."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.streams import Role
+from bc_pipeline.streams import stream as registered
 from bc_pipeline.sync.chunks import RESUME_SHARD
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
+from bc_pipeline.sync.reference import plan_variants, reference_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.sync.windows import Window, WindowKind, next_high_water_mark, plan_window
 from bc_pipeline.warehouse import state
@@ -23,7 +28,7 @@ def _resume_point(conn: Connection, stream: str) -> tuple[datetime, datetime] | 
     return checkpoint.window_start, datetime.fromisoformat(checkpoint.resume_after)
 
 
-def sync_dated_streams(
+def sync_streams(
     client: BigCommerceClient,
     connect: Connect,
     streams: list[str],
@@ -36,9 +41,27 @@ def sync_dated_streams(
     checkpoint_records: int,
     progress: Progress | None = None,
 ) -> tuple[dict[str, StreamReport], dict[str, Window]]:
-    """Plan each stream's window (see windows.py), resume a killed run of the same window, run them all."""
+    """Plan each dated stream's window (see windows.py; a killed run of the same window resumes) and each
+    reference listing, run them all, then a due full variant listing. Returns the reports and the dated
+    streams' windows."""
     with state.errors_recorded(connect, streams):  # a run that fails here still says so per stream
         store_now = client.store_time()
+    dated = [s for s in streams if registered(s).role is Role.DATED]
+    plans, windows = _dated_plans(connect, dated, kind=kind, bulk_start=bulk_start, store_now=store_now,
+                                  lookback=lookback, range_start=range_start, range_end=range_end,
+                                  checkpoint_records=checkpoint_records)
+    reference, variants_after = reference_plans(connect, [s for s in streams if s not in dated], store_now,
+                                                with_parents=any(registered(s).by_parent in dated
+                                                                 for s in streams if s not in dated))
+    reports = run_plans(client, connect, plans + reference, progress=progress)
+    if variants_after:
+        reports |= run_plans(client, connect, [plan_variants(connect, store_now)], progress=progress)
+    return reports, windows
+
+
+def _dated_plans(connect: Connect, streams: list[str], *, kind: WindowKind, bulk_start: datetime,
+                 store_now: datetime, lookback: timedelta, range_start: datetime | None,
+                 range_end: datetime | None, checkpoint_records: int) -> tuple[list[StreamPlan], dict[str, Window]]:
     with connect() as conn:
         marks = {s: state.high_water_mark(conn, s) for s in streams}
         resumes = {s: _resume_point(conn, s) for s in streams}
@@ -59,5 +82,4 @@ def sync_dated_streams(
                 resume_after=resume[1] if resume and resume[0] == window.since else None,
             )
         )
-    return run_plans(client, connect, plans, progress=progress), windows
-
+    return plans, windows

@@ -16,6 +16,7 @@ from dagster_graphql import DagsterGraphQLClient
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.defs.partitions import ensure_store_partition, store_label
+from bc_pipeline.defs.raw_assets import sync_run_config
 from bc_pipeline_tests.dagster_dev_support import dagster_dev as serve
 from bc_pipeline_tests.dagster_dev_support import store_env, wait_for
 from bc_pipeline_tests.reliability_support import TABLE_TRUTH, truth_ids
@@ -51,7 +52,7 @@ def test_backfill_incremental_and_webhook_runs_at_once(dagster_dev, tmp_path):
     partition = {"dagster/partition": store_label(emu.store_hash)}
 
     def window(config: dict) -> dict:
-        return {"ops": {"bigcommerce_dated_streams": {"config": config}}}
+        return sync_run_config(config)
 
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         ensure_store_partition(instance, store_label(emu.store_hash))

@@ -208,7 +208,7 @@ def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emu
     without being told; the run's resources resolve the store from that partition."""
     from bc_pipeline.definitions import defs as location
     from bc_pipeline.defs.jobs import store_partitioned_config
-    from bc_pipeline.defs.raw_assets import dated_streams
+    from bc_pipeline.defs.raw_assets import raw_streams
     from bc_pipeline_tests.sync_harness import resources_for, store_instance
 
     loaded = location()
@@ -217,9 +217,9 @@ def test_runs_of_a_store_partition_carry_the_store_tag_however_launched(make_emu
         assert tags[STORE_TAG] == "acme"
     emu = make_emulator()
     db = tmp_path / "store.duckdb"
-    job = dg.define_asset_job("one_store", selection=dg.AssetSelection.assets(dated_streams), config=store_partitioned_config(),
+    job = dg.define_asset_job("one_store", selection=dg.AssetSelection.assets(raw_streams), config=store_partitioned_config(),
                               executor_def=dg.in_process_executor)
-    resolved = dg.Definitions(assets=[dated_streams], jobs=[job], resources=resources_for(emu, db)).resolve_job_def(
+    resolved = dg.Definitions(assets=[raw_streams], jobs=[job], resources=resources_for(emu, db)).resolve_job_def(
         "one_store")
     label = emu.store_hash.lower()
     result = resolved.execute_in_process(partition_key=label, instance=store_instance(emu))

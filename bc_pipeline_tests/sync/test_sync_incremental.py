@@ -12,6 +12,7 @@ import pytest
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.config import load_settings
 from bc_pipeline.defs.partitions import STORE_PARTITIONS_NAME
+from bc_pipeline.defs.raw_assets import SYNC_OP
 from bc_pipeline.defs.reconcile_assets import build_reconcile_daily
 from bc_pipeline.defs.schedules import build_incremental_sync
 from bc_pipeline.stores import STORE_TAG
@@ -102,7 +103,7 @@ def test_schedule_adds_the_store_partition_and_asks_for_an_incremental_run(monke
         assert request.partition_key == "abc123"  # the store's label
         assert request.tags[STORE_TAG] == "abc123"
         assert instance.get_dynamic_partitions(STORE_PARTITIONS_NAME) == ["abc123"]
-    assert request.run_config["ops"]["bigcommerce_dated_streams"]["config"]["window"] == "incremental"
+    assert request.run_config["ops"][SYNC_OP]["config"]["window"] == "incremental"
 
 
 def test_deletes_are_confirmed_daily_from_the_start():

@@ -14,6 +14,7 @@ from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.sync.engine import apply_ids, run_plans
 from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, plan_variants
+from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, run_sync, warehouse_for
 
@@ -50,22 +51,35 @@ def deleted_ids(db: Path) -> list[int]:
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory):
-    """A store of 400 products (about 1,500 variants) after a first sync; the variant listing's requests."""
+    """A store of 400 products (about 1,500 variants) after a first sync; the requests of the next full
+    variant listing (a day later)."""
     db = tmp_path_factory.mktemp("variants") / "bc.duckdb"
     with Emulator(EmulatorConfig(seed=3, customers=20, orders=20, products=400, quota=None)) as emu:
         run_sync(emu, db)
-        yield emu, db, listing_requests(emu)
+        first = listing_requests(emu)
+        plan, report = full_listing(emu, db)
+        assert report.error is None and report.deleted == 0
+        yield emu, db, first, listing_requests(emu)
+
+
+def test_a_first_sync_lists_no_variants_the_products_brought(synced):
+    """The products stream lists with include=variants: on a first sync (no product in the warehouse yet)
+    the due full listing would re-read exactly those, so it is recorded done without a request."""
+    emu, db, first, _ = synced
+    assert first == []
+    with warehouse_connection(db, read_only=True) as conn:
+        assert state.last_success_at(conn, "variants_full") is not None
 
 
 def test_a_first_sync_lands_every_variant_once(synced):
-    emu, db, _ = synced
+    emu, db, _, _ = synced
     landed = ids(db, "variants", include_deleted=True)
     assert landed == truth(emu) and len(landed) > 1000
     assert deleted_ids(db) == []
 
 
 def test_the_full_listing_goes_by_product_in_about_one_request_per_page(synced):
-    emu, _, made = synced
+    emu, _, _, made = synced
     minimum = math.ceil(len(truth(emu)) / 250)
     assert minimum < len(made) + 1 <= minimum + 3, f"{len(made)} requests for {minimum} pages"
     listed = [int(p) for e in made for p in e.query["product_id:in"].split(",")]
