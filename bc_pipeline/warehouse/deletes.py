@@ -17,9 +17,9 @@ from bc_pipeline.warehouse.schema import table as contract_table
 from bc_pipeline.warehouse.sql import run
 
 
-def mark_gone(conn: Connection, table: str, seen_ids: Iterable[int], at: datetime, *,
-              within: tuple[str, Iterable[int]] | None = None) -> tuple[list[int], int]:
-    """Mark the live rows of `table` whose id is not in `seen_ids`. Returns (those ids, rows newly marked).
+def unseen(conn: Connection, table: str, seen_ids: Iterable[int], *,
+           within: tuple[str, Iterable[int]] | None = None) -> list[int]:
+    """The ids of the live rows of `table` that are not in `seen_ids`, in order.
 
     `within=(column, parent ids)`: the listing covered only the children of those parents (variants listed by
     `product_id:in`), so only rows whose `column` is one of them can be judged gone."""
@@ -30,5 +30,12 @@ def mark_gone(conn: Connection, table: str, seen_ids: Iterable[int], at: datetim
         column, parents = t.column(within[0]).name, {int(p) for p in within[1]}  # KeyError for a foreign name
         rows = run(conn, f'SELECT id, "{column}" FROM {t.qualified} WHERE _deleted_at IS NULL')
         stored = {r[0] for r in rows if r[1] in parents}
-    gone = sorted(stored - set(seen_ids))
+    return sorted(stored - set(seen_ids))
+
+
+def mark_gone(conn: Connection, table: str, seen_ids: Iterable[int], at: datetime, *,
+              within: tuple[str, Iterable[int]] | None = None) -> tuple[list[int], int]:
+    """Mark the live rows of `table` whose id is not in `seen_ids` (see `unseen`). Returns (those ids, rows
+    newly marked)."""
+    gone = unseen(conn, table, seen_ids, within=within)
     return gone, (Warehouse(conn).mark_deleted(table, gone, at) if gone else 0)
