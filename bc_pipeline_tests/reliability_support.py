@@ -73,12 +73,13 @@ def truth_ids(emu: Emulator, resource: str) -> list[int]:
 
 
 def sync_state(db_path: Path) -> dict[str, tuple]:
-    """stream -> (high_water_mark, last_success_at) as stored."""
+    """stream -> (high_water_mark, last_success_at) as stored, for the streams that ever succeeded (a stream
+    whose every run failed has a row with its last error only)."""
     with warehouse_connection(db_path, read_only=True) as conn:
         rows = conn.execute(
             "SELECT stream, high_water_mark, last_success_at FROM bigcommerce._sync_state ORDER BY stream"
         ).fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {r[0]: (r[1], r[2]) for r in rows if r[1:] != (None, None)}
 
 
 def last_errors(db_path: Path) -> dict[str, str | None]:

@@ -23,6 +23,7 @@ come) with the products stream, which lists with include=variants. With no produ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bc_pipeline.bigcommerce.shards import packed_batches
@@ -52,23 +53,27 @@ def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
 
 
 def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
-                    with_parents: bool) -> tuple[list[StreamPlan], bool]:
-    """The plans of the selected reference streams that run with the dated streams, and whether a full
-    variant listing is due: it runs after them (plan_variants, once the products have landed). It is
-    planned by the warehouse's products, and it marks deleted the variants of its products it did not
-    return, so the products stream must not be writing variants meanwhile.
+                    with_parents: bool) -> tuple[list[StreamPlan], Callable[[], StreamPlan] | None]:
+    """The plans of the selected reference streams that run beside the dated streams, and how to plan the
+    variants once those have run (None when variants are not selected).
 
-    `with_parents`: the products stream runs beside them. With no live product in the warehouse yet (a
+    Variants come after the products stream: a due full listing is planned by the products the warehouse
+    then holds (plan_variants again, once they have landed) and marks deleted the variants of its products
+    it did not return, so the products stream must not be writing variants meanwhile; and between full
+    listings the variants stream asks for nothing, the products stream having brought the variants of every
+    product that changed, so it succeeds only when that stream did (sync/runs.py).
+
+    `with_parents`: the products stream runs in the same step. With no live product in the warehouse yet (a
     first sync), a due full listing would then re-read exactly the variants the products stream brings
     (it lists with include=variants, every variant of every product it lists) and could mark nothing
     deleted: it is recorded as done without a request."""
     plans = [StreamPlan(s.name, authoritative=s.marks_deletes) for s in full_listings() if s.name in streams]
     if not any(stream(s).by_parent for s in streams):  # variants, the one stream listed by its parents' rows
-        return plans, False
+        return plans, None
     if not variants_due(connect, now):
-        return plans + [StreamPlan("variants", ids=())], False  # nothing to ask for; it still records its success
+        return plans, lambda: StreamPlan("variants", ids=())  # nothing to ask for; it still records its success
     if with_parents:
         with connect() as conn:
             if not reads.variant_counts(conn):
-                return plans + [StreamPlan("variants", ids=(), state_key="variants_full")], False
-    return plans, True
+                return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full")
+    return plans, lambda: plan_variants(connect, now)  # by the products that have landed by then

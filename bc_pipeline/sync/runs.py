@@ -1,8 +1,8 @@
 """One run of the streams a sync step selected: the dated ones (the registry's Role.DATED: customers,
 subscribers, orders, products) each in its window, planned from its own high-water mark and the run's window
 kind, and the reference listings (Role.REFERENCE, see reference.py), all at once within the quota and
-through one writer. A full variant listing, when due, runs after them: the rows it judges deleted must not
-race the variants the products stream writes. Failures are in each report."""
+through one writer. The variants stream runs after them, and only when the products stream (its parent)
+did not fail: see reference.reference_plans. Failures are in each report."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bc_pipeline.streams import Role
 from bc_pipeline.streams import stream as registered
 from bc_pipeline.sync.chunks import RESUME_SHARD
 from bc_pipeline.sync.engine import Connect, Progress, StreamPlan, run_plans
-from bc_pipeline.sync.reference import plan_variants, reference_plans
+from bc_pipeline.sync.reference import reference_plans
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.sync.windows import Window, WindowKind, next_high_water_mark, plan_window
 from bc_pipeline.warehouse import state
@@ -50,12 +50,13 @@ def sync_streams(
     plans, windows = _dated_plans(connect, dated, kind=kind, bulk_start=bulk_start, store_now=store_now,
                                   lookback=lookback, range_start=range_start, range_end=range_end,
                                   checkpoint_records=checkpoint_records)
-    reference, variants_after = reference_plans(connect, [s for s in streams if s not in dated], store_now,
-                                                with_parents=any(registered(s).by_parent in dated
-                                                                 for s in streams if s not in dated))
+    undated = [s for s in streams if s not in dated]
+    parents = {registered(s).by_parent for s in undated} - {None}
+    reference, children = reference_plans(connect, undated, store_now, with_parents=bool(parents & set(dated)))
     reports = run_plans(client, connect, plans + reference, progress=progress)
-    if variants_after:
-        reports |= run_plans(client, connect, [plan_variants(connect, store_now)], progress=progress)
+    if children is not None and not any(reports[p].error for p in parents if p in reports):
+        # (when their parents' stream failed, the children are not synced either: no report, no state)
+        reports |= run_plans(client, connect, [children()], progress=progress)
     return reports, windows
 
 

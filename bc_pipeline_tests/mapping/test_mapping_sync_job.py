@@ -31,7 +31,7 @@ def test_the_sync_job_rebuilds_the_mapped_tables(
     mapped_checks = [c for c in checks if c.asset_key.path[0] == "mapped"]
     assert len(mapped_checks) == 15 and all(c.passed for c in checks)  # two per mapped entity, and statuses
     assert len(checks) > len(mapped_checks)  # the raw tables' checks ran too
-    assert len([e for e in result.all_events if e.is_step_start]) == 4  # dated, reference, mapped, change feed
+    assert len([e for e in result.all_events if e.is_step_start]) == 3  # raw streams, mapped, change feed
     conn = duckdb.connect(str(db), read_only=True)
     try:
         for table in ("customers", "subscribers", "orders", "products", "variants"):
