@@ -25,6 +25,8 @@ from bc_pipeline.stores import configured_stores as stores_of
 # The embedded default store: what `bc-pipeline sync` syncs from when no credentials are set.
 DEMO_STORE = {"seed": 42, "customers": 500, "orders": 2000, "products": 200, "store_hash": DEMO_STORE_HASH}
 DEMO_TOKEN_ENV = "BC_DEMO_ACCESS_TOKEN"
+# The instance settings (the repo's dagster.yaml links here): written into a ./.dagster_home the CLI makes.
+INSTANCE_SETTINGS = Path(__file__).resolve().parents[1] / "instance" / "dagster.yaml"
 
 
 def settings_or_exit() -> Settings:
@@ -53,16 +55,29 @@ def warehouse_free_or_exit(path: Path) -> None:
 
 
 def ensure_dagster_home() -> Path:
-    """DAGSTER_HOME if set; else this folder when it holds dagster.yaml (the repo), else ./.dagster_home."""
+    """DAGSTER_HOME if set; else this folder when it holds dagster.yaml (the repo), else ./.dagster_home,
+    given bc_pipeline's instance settings (INSTANCE_SETTINGS) when it has none."""
     home = os.environ.get("DAGSTER_HOME")
+    local = False
     if not home:
         cwd = Path.cwd()
-        home = str(cwd if (cwd / "dagster.yaml").is_file() else cwd / ".dagster_home")
-        os.environ["DAGSTER_HOME"] = home
+        local = not (cwd / "dagster.yaml").is_file()
+        home = str(cwd / ".dagster_home" if local else cwd)
     path = Path(home).resolve()
     path.mkdir(parents=True, exist_ok=True)
+    if local and not (path / "dagster.yaml").exists():
+        _write_settings(path / "dagster.yaml")
     os.environ["DAGSTER_HOME"] = str(path)
     return path
+
+
+def _write_settings(target: Path) -> None:
+    """The package's instance settings into a home the CLI made (without them Dagster's defaults apply: its
+    SQLite event log reconnects and checkpoints for every event, about 1 s of a no-op sync). Written whole
+    or not at all: two first commands at once each rename a complete file."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    partial.write_text(INSTANCE_SETTINGS.read_text(encoding="utf-8"), encoding="utf-8")
+    os.replace(partial, target)
 
 
 def dagster_instance():
