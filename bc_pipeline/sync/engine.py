@@ -4,7 +4,8 @@ Each stream's listing runs in its own producer thread (which itself fetches shar
 quota, see bigcommerce/paging.py) and completes capped embedded lists (completion/). What each stream
 reads, completes and writes is its entry in the stream registry (bc_pipeline/streams.py). Pages go
 through a bounded queue to the calling thread, the only one that touches DuckDB: it flattens a batch into
-rows per table and merges it in one transaction. A stream's high-water mark is written in the transaction of
+rows per table and merges it in one transaction (a batch is BATCH_RECORDS, or what a stream holds when it
+ends; while no page is waiting, the largest held batch merges early, so the merges overlap the API's latency). A stream's high-water mark is written in the transaction of
 its last batch, so it is never ahead of committed data; a stream that fails writes its error and keeps its
 mark. Memory stays flat: at most QUEUE_PAGES pages and one batch per stream are held at once.
 
@@ -44,6 +45,10 @@ from bc_pipeline.warehouse.errors import Connection, DatabaseError
 from bc_pipeline.warehouse.load import Warehouse
 
 BATCH_RECORDS = 5_000
+# When no page has come for IDLE_S, the writer merges the largest held batch of at least IDLE_RECORDS: the
+# wait for the API then covers the merge, instead of every held batch merging after the last page.
+IDLE_S = 0.05
+IDLE_RECORDS = 1_000
 QUEUE_PAGES = 16  # a parsed 250-order page is a large heap of objects; 16 still cover the latency of a page
 PROGRESS_EVERY_S = 5.0
 STOP_JOIN_S = 2.0  # how long an interrupted run waits for all its producers (daemons, abandoned past it)
@@ -181,6 +186,13 @@ class _Writer:
             self._open.__exit__(None, None, None)
             self._open = self._conn = None
 
+    def idle_batch(self) -> str | None:
+        """The stream whose held batch to merge while no page is waiting: the largest, if it has IDLE_RECORDS."""
+        if not self.pending:
+            return None
+        stream, batch = max(self.pending.items(), key=lambda item: len(item[1]))
+        return stream if len(batch) >= IDLE_RECORDS else None
+
     def flush(
         self, plan: StreamPlan, report: StreamReport, *, final: bool = False, checkpoint: datetime | None = None
     ) -> None:
@@ -293,7 +305,16 @@ def run_plans(
 def _drain(out: queue.Queue, by_stream: dict, reports: dict, writer: _Writer, running: int) -> None:
     """The writer loop: take what the producers put, until every stream is done or failed."""
     while running:
-        stream, item, requests = out.get()
+        try:
+            stream, item, requests = out.get(timeout=IDLE_S)
+        except queue.Empty:
+            idle = writer.idle_batch()
+            if idle is not None:
+                try:
+                    writer.flush(by_stream[idle], reports[idle])
+                except Exception as exc:  # as for any batch: the transaction rolled back; the stream fails
+                    writer.fail(by_stream[idle], reports[idle], exc)
+            continue
         plan, report = by_stream[stream], reports[stream]
         if report.error:  # a failed stream's stragglers are dropped with the stream, never half-merged
             running -= item is _DONE or isinstance(item, BaseException)
