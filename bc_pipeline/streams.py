@@ -150,7 +150,7 @@ def with_role(role: Role) -> list[Stream]:
     return [s for s in STREAMS.values() if s.role is role]
 
 
-def raw_streams() -> list[str]:
+def raw_stream_names() -> list[str]:
     """The streams the sync step runs: the dated ones, then the reference ones."""
     return [s.name for s in (*with_role(Role.DATED), *with_role(Role.REFERENCE))]
 

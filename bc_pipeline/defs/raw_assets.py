@@ -29,12 +29,12 @@ from bc_pipeline.defs.raw_checks import raw_check_specs
 from bc_pipeline.defs.resources import BigCommerceResource, WarehouseResource
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.defs.stream_results import stream_results
-from bc_pipeline.streams import Role, raw_streams, stream, with_role
+from bc_pipeline.streams import Role, raw_stream_names, stream, with_role
 from bc_pipeline.sync.report import progress_log
 from bc_pipeline.sync.runs import sync_streams
 
 SYNC_OP = "bigcommerce_streams"  # the step; its config (SyncConfig) is run_config["ops"][SYNC_OP]["config"]
-RAW_STREAMS = raw_streams()
+RAW_STREAMS = raw_stream_names()
 RAW_TABLES = tuple(t for s in RAW_STREAMS for t in stream(s).tables)
 # A stream listed by its parents' rows (variants by products) comes after its parent's tables.
 _AFTER = {t: tuple(raw_key(p) for p in (s.by_parent,) if p) for s in with_role(Role.REFERENCE) for t in s.tables}

@@ -5,9 +5,10 @@ quota, see bigcommerce/paging.py) and completes capped embedded lists (completio
 reads, completes and writes is its entry in the stream registry (bc_pipeline/streams.py). Pages go
 through a bounded queue to the calling thread, the only one that touches DuckDB: it flattens a batch into
 rows per table and merges it in one transaction (a batch is BATCH_RECORDS, or what a stream holds when it
-ends; while no page is waiting, the largest held batch merges early, so the merges overlap the API's latency). A stream's high-water mark is written in the transaction of
-its last batch, so it is never ahead of committed data; a stream that fails writes its error and keeps its
-mark. Memory stays flat: at most QUEUE_PAGES pages and one batch per stream are held at once.
+ends; while no page is waiting, the largest held batch merges early, so the merges overlap the API's
+latency). A stream's high-water mark is written in the transaction of its last batch, so it is never ahead
+of committed data; a stream that fails writes its error and keeps its mark. Memory stays flat: at most
+QUEUE_PAGES pages and one batch per stream are held at once.
 
 The writer opens DuckDB once per run (`connect()`, on its first batch) and commits each batch in its own
 short transaction; DuckDB checkpoints its write-ahead log when it grows past a threshold and at the end.

@@ -3,10 +3,10 @@
 BigCommerce removes deleted customers, products, variants, categories and brands from every listing, so an
 incremental sync never sees them go (webhooks tell, when they are registered and delivered). This lists
 the ids the store still has, as cheaply as the API allows (no includes; `include_fields=id` where the
-endpoint supports it), asks once more by id for the rows it did not list (a dated listing ends at the store's
-clock when it started, so a record modified since is missing from it but not gone), and marks the rows whose
-ids are gone with `_deleted_at` (children too: a deleted
-customer's addresses, a deleted product's variants). Rows are never removed. Archived orders need no
+endpoint supports it), asks once more by id for the rows it did not list (a dated listing ends at the
+store's clock when it started, so a record modified since is missing from it but not gone), and marks the
+rows whose ids are gone with `_deleted_at` (children too: a deleted customer's addresses, a deleted
+product's variants). Rows are never removed. Archived orders need no
 reconciliation: they stay listed with `is_deleted: true`, which the merge turns into `_deleted_at`.
 """
 

@@ -44,8 +44,10 @@ def variants_due(connect: Connect, now: datetime) -> bool:
 def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
     """A full listing when due (by batches of the warehouse's products when it has any); otherwise nothing
     to ask for."""
-    if not variants_due(connect, now):
-        return StreamPlan("variants", ids=())
+    return _full_listing(connect) if variants_due(connect, now) else StreamPlan("variants", ids=())
+
+
+def _full_listing(connect: Connect) -> StreamPlan:
     with connect() as conn:
         counts = reads.variant_counts(conn)
     batches = tuple(tuple(b) for b in packed_batches(counts)) if counts else None
@@ -74,6 +76,7 @@ def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
         return plans, lambda: StreamPlan("variants", ids=())  # nothing to ask for; it still records its success
     if with_parents:
         with connect() as conn:
-            if not reads.variant_counts(conn):
-                return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full")
-    return plans, lambda: plan_variants(connect, now)  # by the products that have landed by then
+            rows, deleted = reads.row_counts(conn, "products")
+        if rows == deleted:  # no live product
+            return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full")
+    return plans, lambda: _full_listing(connect)  # by the products that have landed by then
