@@ -42,6 +42,11 @@ CONSTRAINED = Constraints("constrained", (150.0, 400.0), quota=450, window_ms=30
 STANDARD = Constraints("standard", (150.0, 400.0), quota=150, window_ms=30_000)
 MODES = (UNCONSTRAINED, CONSTRAINED, STANDARD)
 PEER_MODULES: dict[str, ModuleType] = {"singer": singer_tap, "airbyte": airbyte_source}
+# `--targets`: only what issue 14's targets read (bench/report_targets.py), in about 45 minutes instead of 3
+# hours: the demo no-op, the unconstrained 100k and 1M stores (bc_pipeline, its no-op at 1M, the floors), the
+# two scenarios. Options given with it still apply.
+TARGETS_PRESET = {"sizes": "100k,1m", "modes": "unconstrained", "peers": "none", "reference_size": "none",
+                  "noop_runs": False, "out": REPO / "bench" / "results" / "targets"}
 
 
 def log(msg: str) -> None:
@@ -241,6 +246,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="measure nothing: recompute the peer views and rewrite latest.md from latest.json")
     p.add_argument("--merge", action="store_true",
                    help="keep the sizes of the existing latest.json that this run does not measure")
+    p.add_argument("--targets", action="store_true",
+                   help="only what issue 14's targets need: --sizes 100k,1m --modes unconstrained --peers none "
+                        "--reference-size none --no-noop-runs --out bench/results/targets (about 45 minutes)")
+    if p.parse_known_args(argv)[0].targets:
+        p.set_defaults(**TARGETS_PRESET)
     return p.parse_args(argv)
 
 

@@ -28,6 +28,9 @@ DEFAULT_MAPPING_PATH = Path(__file__).with_name("default.yaml")
 # Bump when the SQL a given mapping compiles to changes, so every mapped asset shows as stale.
 COMPILER_VERSION = "1"
 MAX_BYTES = 1024 * 1024  # a complete mapping of every raw column is ~30 KB
+# libyaml's safe loader (PyYAML's own pure-Python one where PyYAML was built without it): 10x faster, the same
+# documents; a mapping is read at least twice per sync (the CLI checks it, the run applies it)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KNOWN_KEYS = (
     "version", "entities", "order_statuses", "columns", "keep_unmapped", "source", "type", "default",
     "canonical", "by_id", "by_label", "unlisted_labels",
@@ -92,7 +95,7 @@ def _too_large(size: int) -> str:
 
 def _refuse_aliases(text: str, path: Path) -> None:
     """Scan the event stream (linear in the text, nothing expanded) for an alias."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
             line = event.start_mark.line + 1
             raise MappingError(
@@ -104,7 +107,7 @@ def _refuse_aliases(text: str, path: Path) -> None:
 def _read_yaml(text: str, path: Path) -> object:
     try:
         _refuse_aliases(text, path)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -113,7 +116,7 @@ def _read_yaml(text: str, path: Path) -> object:
     if node is None:
         raise MappingError(f"mapping file {path}: is empty; it needs at least `entities:`")
     _refuse_duplicate_keys(node, (), path)
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
 
 
 def _refuse_duplicate_keys(node: yaml.Node, where: tuple[str, ...], path: Path) -> None:
