@@ -41,13 +41,8 @@ def variants_due(connect: Connect, now: datetime) -> bool:
     return last_full is None or now - last_full >= FULL_VARIANTS_EVERY
 
 
-def plan_variants(connect: Connect, now: datetime) -> StreamPlan:
-    """A full listing when due (by batches of the warehouse's products when it has any); otherwise nothing
-    to ask for."""
-    return _full_listing(connect) if variants_due(connect, now) else StreamPlan("variants", ids=())
-
-
 def _full_listing(connect: Connect) -> StreamPlan:
+    """The full variant listing: by batches of the warehouse's products when it has any, else every page."""
     with connect() as conn:
         counts = reads.variant_counts(conn)
     batches = tuple(tuple(b) for b in packed_batches(counts)) if counts else None
@@ -60,7 +55,7 @@ def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
     variants once those have run (None when variants are not selected).
 
     Variants come after the products stream: a due full listing is planned by the products the warehouse
-    then holds (plan_variants again, once they have landed) and marks deleted the variants of its products
+    then holds (once they have landed) and marks deleted the variants of its products
     it did not return, so the products stream must not be writing variants meanwhile; and between full
     listings the variants stream asks for nothing, the products stream having brought the variants of every
     product that changed, so it succeeds only when that stream did (sync/runs.py).

@@ -12,8 +12,8 @@ import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
-from bc_pipeline.sync.engine import apply_ids, run_plans
-from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, plan_variants
+from bc_pipeline.sync.engine import StreamPlan, apply_ids, run_plans
+from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, reference_plans
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, run_sync, warehouse_for
@@ -41,6 +41,12 @@ def full_listing(emu: Emulator, db: Path):
         plan = plan_variants(connect, a_day_later())
         emu.clear_request_log()
         return plan, run_plans(client, connect, [plan])["variants"]
+
+
+def plan_variants(connect, now: datetime) -> StreamPlan:
+    """The variants plan a sync step makes when the products stream is not in it (the variants asset alone)."""
+    _, plan_of = reference_plans(connect, ["variants"], now, with_parents=False)
+    return plan_of()
 
 
 def deleted_ids(db: Path) -> list[int]:
