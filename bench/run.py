@@ -42,11 +42,23 @@ CONSTRAINED = Constraints("constrained", (150.0, 400.0), quota=450, window_ms=30
 STANDARD = Constraints("standard", (150.0, 400.0), quota=150, window_ms=30_000)
 MODES = (UNCONSTRAINED, CONSTRAINED, STANDARD)
 PEER_MODULES: dict[str, ModuleType] = {"singer": singer_tap, "airbyte": airbyte_source}
-# `--targets`: only what issue 14's targets read (bench/report_targets.py), in about 45 minutes instead of 3
+# `--targets`: only what issue 14's targets read (bench/report_targets.py), in about 25 minutes instead of 3
 # hours: the demo no-op, the unconstrained 100k and 1M stores (bc_pipeline, its no-op at 1M, the floors), the
 # two scenarios. Options given with it still apply.
 TARGETS_PRESET = {"sizes": "100k,1m", "modes": "unconstrained", "peers": "none", "reference_size": "none",
                   "noop_runs": False, "out": REPO / "bench" / "results" / "targets"}
+
+
+def _preset_options() -> str:
+    """TARGETS_PRESET as the command-line options it stands for."""
+    words = []
+    for name, value in TARGETS_PRESET.items():
+        option = name.replace("_", "-")
+        if isinstance(value, bool):
+            words.append(f"--{option}" if value else f"--no-{option}")
+        else:
+            words.append(f"--{option} {value.relative_to(REPO) if isinstance(value, Path) else value}")
+    return " ".join(words)
 
 
 def log(msg: str) -> None:
@@ -247,8 +259,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--merge", action="store_true",
                    help="keep the sizes of the existing latest.json that this run does not measure")
     p.add_argument("--targets", action="store_true",
-                   help="only what issue 14's targets need: --sizes 100k,1m --modes unconstrained --peers none "
-                        "--reference-size none --no-noop-runs --out bench/results/targets (about 45 minutes)")
+                   help="only what issue 14's targets need (about 25 minutes): " + _preset_options())
     if p.parse_known_args(argv)[0].targets:
         p.set_defaults(**TARGETS_PRESET)
     return p.parse_args(argv)
