@@ -37,9 +37,8 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pi
 # share of the peak grows with the file until it reaches the cap (it spills to disk past it). The cap is ample
 # for a batch's merges; the benchmark results give the peak per store size.
 # One DuckDB worker thread: a sync's statements are many and small (a batch of 5,000 records), and its fetch
-# threads already keep the cores busy; with a worker per core they contend with them. Measured on 2 cores
-# (unconstrained, alternating pairs): 5% less CPU per row on average (100k: -12% to +7% over 4 pairs; 400k:
-# -3% and -6%), 10-22% fewer page faults, the largest checkpoint at 400k 11.4 s -> 5.0 s, wall time no worse.
+# threads already keep the cores busy; with a worker per core they contend with them (less CPU per row, fewer
+# page faults, smaller checkpoints: the README's Performance section has the figures).
 SETTINGS = {"checkpoint_threshold": "256MB", "memory_limit": "512MB", "threads": "1"}
 
 
