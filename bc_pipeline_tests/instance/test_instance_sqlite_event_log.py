@@ -17,6 +17,8 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import sqlalchemy
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationPlanned
 
 from bc_pipeline.instance.sqlite_event_log import MAX_OPEN_DATABASES, PooledSqliteEventLogStorage
 
@@ -117,3 +119,35 @@ def test_a_process_writing_to_many_runs_keeps_few_databases_open(home):
         assert len([s for s in storage._engines if s != "index"]) == MAX_OPEN_DATABASES
         for run in runs:  # the closed ones reopen on demand
             assert "hello" in _messages(instance, run.run_id)
+
+
+def test_asset_check_events_do_not_open_a_connection_each(home):
+    """Dagster asks whether the asset-check table exists before storing each asset check event, with a new
+    engine and connection each time; the answer is remembered once it is yes."""
+    asset = dg.AssetKey("orders")
+    job = dg.GraphDefinition(name="g", node_defs=[]).to_job()
+    connects: list[object] = []
+
+    def count(*_: object) -> None:
+        connects.append(1)
+
+    with dg.DagsterInstance.get() as instance:
+        run = instance.create_run_for_job(job)
+        instance.report_engine_event("open the run's database", run)
+        sqlalchemy.event.listen(sqlalchemy.engine.Engine, "connect", count)
+        try:
+            for n in range(20):
+                instance.report_dagster_event(
+                    dg.DagsterEvent(
+                        event_type_value=dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED.value,
+                        job_name=job.name,
+                        event_specific_data=AssetCheckEvaluationPlanned(asset_key=asset, check_name=f"check_{n}"),
+                    ),
+                    run.run_id,
+                )
+        finally:
+            sqlalchemy.event.remove(sqlalchemy.engine.Engine, "connect", count)
+        planned = instance.event_log_storage.get_asset_check_execution_history(
+            dg.AssetCheckKey(asset, "check_7"), limit=5)
+    assert len(connects) <= 2, f"{len(connects)} SQLite connections opened for 20 asset check events"
+    assert [r.status.value for r in planned] == ["PLANNED"]
