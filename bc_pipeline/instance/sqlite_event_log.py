@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from dagster import Field, StringSource
@@ -85,20 +86,19 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         """Dagster's answer, remembered once it is yes: Dagster asks before every asset check event and every
         asset event's tags, each time with a new engine and connection (5% of a no-op sync). A table, once there,
         stays until a wipe or an upgrade, which forget the answers; a missing one is asked again each time."""
-        if (table_name, "") in self._present:
-            return True
-        present = super().has_table(table_name)
-        if present:
-            self._present.add((table_name, ""))
-        return present
+        return self._remembered((table_name, ""), partial(super().has_table, table_name))
 
     def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
         """As has_table: Dagster reflects the asset_keys table's columns for every asset event."""
-        if ("asset_keys", column_name) in self._present:
+        return self._remembered(("asset_keys", column_name),
+                                partial(super()._has_asset_key_col_on_connection, conn, column_name))
+
+    def _remembered(self, key: tuple[str, str], ask: Callable[[], bool]) -> bool:
+        if key in self._present:
             return True
-        present = super()._has_asset_key_col_on_connection(conn, column_name)
+        present = bool(ask())
         if present:
-            self._present.add(("asset_keys", column_name))
+            self._present.add(key)
         return present
 
     def _engine(self, shard: str) -> Engine:
