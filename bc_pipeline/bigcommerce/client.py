@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import orjson
 import requests
 from requests import exceptions as rexc
 from urllib3 import exceptions as uexc
@@ -34,6 +33,7 @@ from bc_pipeline.bigcommerce.errors import (
     StoreNotFoundError,
     describe_request,
 )
+from bc_pipeline.bigcommerce.json_body import parse_json
 from bc_pipeline.bigcommerce.ratelimit import QuotaGate
 from bc_pipeline.bigcommerce.retries import BudgetedRetryAdapter, retries_used
 from bc_pipeline.bigcommerce.scopes import scope_for_path
@@ -46,21 +46,6 @@ DEFAULT_USER_AGENT = "bc_pipeline/0.1 (BigCommerce to DuckDB ETL; python-request
 _TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc.ProtocolError,
                       rexc.ConnectionError, rexc.Timeout)
 _ITEM_PATH = re.compile(r"/(\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27})(/|$)")  # an id: a number, or a cart UUID
-
-
-# orjson turns an integer past 64 bits into a float, silently. Any such integer has 19+ digits in a row, which
-# one C-speed pass finds (digits mapped to "0", then a substring search); such a body, or one
-# with any long digit run (a long numeric string too), goes to the standard library, which keeps it exact.
-_DIGITS_AS_ZERO = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
-_LONG_DIGIT_RUN = b"0" * 19
-
-
-def parse_json(body: bytes) -> Any:
-    """A response body's JSON, exactly: orjson (twice as fast as the standard library on the hot path) unless
-    the body holds a run of 19+ digits, then the standard library (integers past 64 bits stay integers)."""
-    if body.translate(_DIGITS_AS_ZERO).find(_LONG_DIGIT_RUN) >= 0:
-        return json.loads(body)
-    return orjson.loads(body)
 
 
 def _session_reading_the_environment_once(url: str) -> requests.Session:
