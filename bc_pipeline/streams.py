@@ -21,6 +21,7 @@ the webhooks' deletes follow from the entry (bc_pipeline_tests/streams/test_stre
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -142,8 +143,9 @@ def stream(name: str) -> Stream:
 
 
 def rows_for(name: str, records: Iterable[dict]) -> dict[str, list[Row]]:
-    """Flatten one stream's API records into rows per warehouse table."""
-    return stream(name).flatten(records)
+    """One stream's API records as rows per warehouse table, the records left as they were (a flattener turns
+    the records it is given into its rows: the sync hands it the ones it parsed, which nothing else holds)."""
+    return stream(name).flatten(copy.deepcopy(list(records)))
 
 
 def with_role(role: Role) -> list[Stream]:

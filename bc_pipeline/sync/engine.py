@@ -220,7 +220,7 @@ class _Writer:
             )
         if records or state_writes:
             started = time.monotonic()
-            rows = registered(plan.stream).flatten(records)
+            rows = registered(plan.stream).flatten(records)  # in place: the batch's records become its rows
             report.transform_seconds += time.monotonic() - started
             started = time.monotonic()
             with self.connect() as conn:
