@@ -74,9 +74,11 @@ def fetch_pages(client: ApiClient, listing: Listing, *, since: datetime | None =
             key = record.get("id") if isinstance(record, dict) else None
             if key is None or seen.add(key):
                 fresh.append(record)
-        page.records = fresh
         client.stats.add(pages=1)
-        yield page
+        # A new Page: the worker that read this one may still be reading its records (its last id, to ask
+        # for the next page). Emptying its list under it (a page of repeats, as time shards of the same
+        # second return) failed the stream with "list index out of range".
+        yield page if len(fresh) == len(page.records) else replace(page, records=fresh)
 
 
 def _listing(client: ApiClient, listing: Listing, since: datetime | None, until: datetime | None,
