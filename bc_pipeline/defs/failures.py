@@ -7,9 +7,11 @@ run), so that a failure read anywhere (the run page, an alert, the CLI's summary
 Stream errors are already one line each (and recorded in the warehouse's sync state); API errors
 (BigCommerceError: the request and the status, never the token) and DuckDB's lock error say what is wrong
 in their message, so their traceback would only push the cause down the page. Any other exception is a bug
-and keeps its traceback.
+and keeps its traceback: raised in the step, or, for a stream that failed on one (an IndexError in our own
+code), logged at ERROR before the step's one-line failure, since the stream's error line is only its message.
 """
 
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -17,9 +19,15 @@ from typing import NoReturn
 import dagster as dg
 
 from bc_pipeline.bigcommerce.errors import BigCommerceError
+from bc_pipeline.bigcommerce.paging_styles import UnorderedPageError
+from bc_pipeline.completion.orders import LineItemsIncompleteError
 from bc_pipeline.stores import STORE_TAG
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.warehouse.errors import DatabaseIOError
+from bc_pipeline.warehouse.errors import DatabaseError, DatabaseIOError
+from bc_pipeline.warehouse.store import WrongStoreError
+
+# What a stream can fail on whose message says it all: the API, the database, a record the API gave wrong
+_SAID_IN_ONE_LINE = (BigCommerceError, DatabaseError, LineItemsIncompleteError, UnorderedPageError, WrongStoreError)
 
 
 def run_store(context: dg.AssetExecutionContext) -> str | None:
@@ -38,6 +46,10 @@ def fail(context: dg.AssetExecutionContext, reason: str) -> NoReturn:
 
 def fail_on_stream_errors(context: dg.AssetExecutionContext, reports: dict[str, StreamReport]) -> None:
     failed = [r for r in reports.values() if r.error]
+    for r in failed:
+        if r.failure is not None and not isinstance(r.failure, _SAID_IN_ONE_LINE):
+            context.log.error(f"stream {r.stream} failed on a bug (please report it with this traceback):\n"
+                              + "".join(traceback.format_exception(r.failure)).rstrip())
     if failed:
         fail(context, "; ".join(f"{r.stream}: {r.error}" for r in failed))
 
