@@ -46,6 +46,9 @@ DEFAULT_USER_AGENT = "bc_pipeline/0.1 (BigCommerce to DuckDB ETL; python-request
 _TRUNCATION_ERRORS = (rexc.ChunkedEncodingError, rexc.ContentDecodingError, uexc.ProtocolError,
                       rexc.ConnectionError, rexc.Timeout)
 _ITEM_PATH = re.compile(r"/(\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27})(/|$)")  # an id: a number, or a cart UUID
+# What a header value may hold. requests refuses anything else and quotes the whole value in its error,
+# which would carry the token into the stream's error line, the event log and the sync state table.
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")
 
 
 def _session_reading_the_environment_once(url: str) -> requests.Session:
@@ -67,6 +70,9 @@ class BigCommerceClient:
                  user_agent: str = DEFAULT_USER_AGENT, backoff_factor: float = 0.5,
                  max_throttled: int = 50, gate: QuotaGate | None = None,
                  clock: StoreClock | None = None, token_env: str = "BC_ACCESS_TOKEN") -> None:
+        if not _HEADER_VALUE.fullmatch(access_token):
+            raise AuthError(f"the access token in {token_env} holds spaces, line breaks or other characters a "
+                            "token never has (it is not shown here); copy it again from the store's API account")
         self.api_url = api_url.rstrip("/")
         self.token_env = token_env  # the variable holding the token, named when the API refuses it
         self.store_hash = store_hash

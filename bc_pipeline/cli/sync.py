@@ -197,7 +197,7 @@ def _check_store(store: Store, *, named: bool) -> str | None:
     try:
         client = BigCommerceClient(store.api_url, store.store_hash, store.access_token().get_secret_value(),
                                    token_env=store.token_env)
-    except ValueError as exc:  # its token variable is not set
+    except (ValueError, BigCommerceError) as exc:  # its token variable is not set, or the token cannot be sent
         return str(exc)
     try:
         results = check_access(client, probes())

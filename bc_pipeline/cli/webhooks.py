@@ -38,9 +38,9 @@ def call_store(store: Store, call):
 
     try:
         token = store.access_token().get_secret_value()
-    except ValueError as exc:  # its token variable is not set
+        client = BigCommerceClient(store.api_url, store.store_hash, token, token_env=store.token_env)
+    except (ValueError, BigCommerceError) as exc:  # its token variable is not set, or the token cannot be sent
         raise click.ClickException(str(exc)) from None
-    client = BigCommerceClient(store.api_url, store.store_hash, token, token_env=store.token_env)
     try:
         return call(client, token)
     except BigCommerceError as exc:

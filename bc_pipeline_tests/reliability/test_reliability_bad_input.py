@@ -70,6 +70,11 @@ CASES = [  # (id, command, environment changes, words the message must hold)
     ("check-wrong-token", "check", {"BC_ACCESS_TOKEN": "wrong-token-0123"}, ["401", "check BC_ACCESS_TOKEN"]),
     ("check-missing-scope", "check", {"BC_ACCESS_TOKEN": "orders-only-token"}, ["grant the scopes listed above"]),
     ("check-unknown-store-hash", "check", {"BC_STORE_HASH": "nosuchstore"}, ["not found", "BC_STORE_HASH"]),
+    # a token pasted with a line break: requests would quote the whole header value, token and all
+    ("token-with-a-line-break", "sync", {"BC_ACCESS_TOKEN": "pasted-token-0123\nsecond-line"},
+     ["BC_ACCESS_TOKEN", "copy it again"]),
+    ("check-token-with-a-line-break", "check", {"BC_ACCESS_TOKEN": "pasted-token-0123\nsecond-line"},
+     ["BC_ACCESS_TOKEN", "copy it again"]),
 ]
 
 
@@ -86,6 +91,7 @@ def test_bad_input_gives_one_clear_line_and_loses_nothing(setup, command, change
     for word in words:
         assert word in line
     assert emu.access_token not in line
+    assert all(part not in line for part in change.get("BC_ACCESS_TOKEN", "").split())  # nor a token given
     assert (table_fingerprint(db, "orders"), table_fingerprint(db, "customers")) == before[:2]
     # A token with only the orders scope still syncs orders and order statuses: their state may move.
     synced_anyway = {"orders", "order_statuses"} if change.get("BC_ACCESS_TOKEN") == "orders-only-token" else set()
