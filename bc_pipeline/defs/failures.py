@@ -23,11 +23,13 @@ from bc_pipeline.bigcommerce.paging_styles import UnorderedPageError
 from bc_pipeline.completion.orders import LineItemsIncompleteError
 from bc_pipeline.stores import STORE_TAG
 from bc_pipeline.sync.report import StreamReport
-from bc_pipeline.warehouse.errors import DatabaseError, DatabaseIOError
+from bc_pipeline.warehouse.errors import DatabaseIOError
 from bc_pipeline.warehouse.store import WrongStoreError
 
-# What a stream can fail on whose message says it all: the API, the database, a record the API gave wrong
-_SAID_IN_ONE_LINE = (BigCommerceError, DatabaseError, LineItemsIncompleteError, UnorderedPageError, WrongStoreError)
+# Errors whose message is their cause: the API's, and the database file's (held, unreadable, disk full)
+_SAID_IN_ONE_LINE = (BigCommerceError, DatabaseIOError)
+# ... and, in a stream, a record the API gave wrong or a database file holding another store
+_STREAM_SAID_IN_ONE_LINE = (*_SAID_IN_ONE_LINE, LineItemsIncompleteError, UnorderedPageError, WrongStoreError)
 
 
 def run_store(context: dg.AssetExecutionContext) -> str | None:
@@ -47,7 +49,7 @@ def fail(context: dg.AssetExecutionContext, reason: str) -> NoReturn:
 def fail_on_stream_errors(context: dg.AssetExecutionContext, reports: dict[str, StreamReport]) -> None:
     failed = [r for r in reports.values() if r.error]
     for r in failed:
-        if r.failure is not None and not isinstance(r.failure, _SAID_IN_ONE_LINE):
+        if r.failure is not None and not isinstance(r.failure, _STREAM_SAID_IN_ONE_LINE):
             context.log.error(f"stream {r.stream} failed on a bug (please report it with this traceback):\n"
                               + "".join(traceback.format_exception(r.failure)).rstrip())
     if failed:
@@ -59,5 +61,5 @@ def one_line_failures(context: dg.AssetExecutionContext) -> Iterator[None]:
     """Turn the errors whose message is their cause into a one-line failure of the step."""
     try:
         yield
-    except (BigCommerceError, DatabaseIOError) as exc:
+    except _SAID_IN_ONE_LINE as exc:
         fail(context, str(exc))
