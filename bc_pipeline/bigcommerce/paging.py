@@ -75,9 +75,9 @@ def fetch_pages(client: ApiClient, listing: Listing, *, since: datetime | None =
             if key is None or seen.add(key):
                 fresh.append(record)
         client.stats.add(pages=1)
-        # A new Page: the worker that read this one may still be reading its records (its last id, to ask
-        # for the next page). Emptying its list under it (a page of repeats, as time shards of the same
-        # second return) failed the stream with "list index out of range".
+        # A new Page: the worker that fetched this one may still read its records (its last id, to ask for
+        # the next page). Emptying its list under it (a page of nothing but repeats) raised "list index out
+        # of range" in that worker and failed the stream.
         yield page if len(fresh) == len(page.records) else replace(page, records=fresh)
 
 
