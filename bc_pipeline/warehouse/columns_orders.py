@@ -94,7 +94,7 @@ ORDERS = make_table(
         C("products", JSON, "Link object to the order's products resource."),
         C("shipping_addresses", JSON, "Link object to the order's shipping addresses resource."),
         C("coupons", JSON, "Link object to the order's coupons resource."),
-        C("consignments", JSON, "Consignments (shipping, pickups, downloads, email) with each line item reduced to its id; the line items are rows in order_line_items."),
+        C("consignments", JSON, "Consignments (shipping, pickups, downloads, email) with each line item reduced to its id (the line items are rows in order_line_items) and each shipping consignment to its id and those ids (the rest of it is its row in order_shipping_addresses). Orders written before December 2026 also carry the address fields until a sync rewrites them (sync --full rewrites all)."),
         C("fees", JSON, "Order fees (array), or the link object when fees were not included."),
     ],
 )

@@ -67,8 +67,9 @@ def _child(rec: dict, known: frozenset[str], key: str, parent_id: Any, version: 
 
 def order_rows(records: Iterable[dict]) -> dict[str, list[Row]]:
     """Orders, their line items (every consignment kind) and shipping addresses (shipping consignments). The
-    order row keeps `consignments` with line items as ids; an order whose line items are not all full
-    records, or are truncated, does not replace its stored line items."""
+    order row keeps `consignments` with line items as ids and each shipping consignment as its address id
+    (and its line items' ids); an order whose line items are not all full records, or are truncated, does not
+    replace its stored line items."""
     k_order = _KNOWN["orders"]
     orders: list[Row] = []
     items: list[Row] = []
@@ -92,7 +93,8 @@ def order_rows(records: Iterable[dict]) -> dict[str, list[Row]]:
 
 class _ConsignmentRows:
     """Emits one order's line items (and shipping addresses) consignment by consignment; `take` returns the
-    consignment with its line items as ids. `items_known`: every line item was a full record."""
+    consignment with its line items as ids (a shipping consignment: its id and those ids; the rest of it is
+    the address row). `items_known`: every line item was a full record."""
 
     __slots__ = ("oid", "version", "deleted", "items", "addrs", "items_known")
 
@@ -102,7 +104,7 @@ class _ConsignmentRows:
 
     def take(self, kind: str, c: dict) -> dict:
         line_items = c.get("line_items")
-        slim = dict(c)
+        ids = line_items  # a link object ({url, resource}) or anything else stays as the API gave it
         if isinstance(line_items, list):
             ids = []
             for li in line_items:
@@ -115,12 +117,16 @@ class _ConsignmentRows:
                 else:  # a link object ({url, resource}): the items themselves were not included
                     ids.append(li)
                     self.items_known = False
-            slim["line_items"] = ids
         elif line_items is not None:
             self.items_known = False
+        # A shipping consignment is the order's shipping address: the address row holds its fields and the
+        # order keeps its id (one place per fact). One without an id stays whole, so nothing is lost.
+        slim = {"id": c["id"]} if kind == "shipping" and "id" in c else dict(c)
+        if "line_items" in c:
+            slim["line_items"] = ids
         if kind == "shipping":
-            addr = {k: v for k, v in c.items() if k != "line_items"}
-            self.addrs.append(_child(addr, _ADDRESS, "order_id", self.oid, self.version, self.deleted))
+            c.pop("line_items", None)  # the consignment itself becomes the address row (no copy)
+            self.addrs.append(_child(c, _ADDRESS, "order_id", self.oid, self.version, self.deleted))
         return slim
 
 
