@@ -42,11 +42,11 @@ CONSTRAINED = Constraints("constrained", (150.0, 400.0), quota=450, window_ms=30
 STANDARD = Constraints("standard", (150.0, 400.0), quota=150, window_ms=30_000)
 MODES = (UNCONSTRAINED, CONSTRAINED, STANDARD)
 PEER_MODULES: dict[str, ModuleType] = {"singer": singer_tap, "airbyte": airbyte_source}
-# `--targets`: only what issue 14's targets read (bench/report_targets.py), in about 25 minutes instead of 3
-# hours: the demo no-op, the unconstrained 100k and 1M stores (bc_pipeline, its no-op at 1M, the floors), the
-# two scenarios. Options given with it still apply.
+# `--targets`: only what issue 14's targets read (bench/report_targets.py), in about 27 minutes instead of 3
+# hours: the demo no-op, the unconstrained 100k (its full sync three times) and 1M stores (bc_pipeline, its
+# no-op at 1M, the floors), the two scenarios. Options given with it still apply.
 TARGETS_PRESET = {"sizes": "100k,1m", "modes": "unconstrained", "peers": "none", "reference_size": "none",
-                  "noop_runs": False, "out": REPO / "bench" / "results" / "targets"}
+                  "noop_runs": False, "full_repeats": 2, "out": REPO / "bench" / "results" / "targets"}
 
 
 def _preset_options() -> str:
@@ -66,17 +66,27 @@ def log(msg: str) -> None:
 
 
 def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_total: int, limit_s: float,
-                     noop: bool = False) -> dict:
-    """Full sync (then, with `noop`, one more with nothing new on the store), 1% change, incremental sync;
-    each measured in its own subprocess. The no-op comes before the change: after it, the 10-minute lookback
-    would re-read the 1% just changed, and the figure is the sync with nothing new."""
+                     noop: bool = False, full_repeats: int = 0) -> dict:
+    """Full sync (then `full_repeats` more, each into a fresh file, and with `noop` one more with nothing new on
+    the store), 1% change, incremental sync; each measured in its own subprocess. The no-op comes before the
+    change: after it, the 10-minute lookback would re-read the 1% just changed, and the figure is the sync with
+    nothing new."""
     out: dict = {}
     store.command("clear")
     full = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
     out["full"] = _sync_view(full, store.command("log"), bound_s, min_total)
-    log(f"[bc_pipeline] full: {full.status} in {full.wall_s:.1f}s, {out['full']['requests']} requests")
+    log(f"[bc_pipeline] full: {full.status} in {full.wall_s:.1f}s (cpu {full.cpu_s:.1f}s), "
+        f"{out['full']['requests']} requests")
     if full.status != "complete":
         return out
+    for n in range(1, full_repeats + 1):  # the same full sync again: CPU per row varies by ~10% run to run
+        again = pipeline_step.run_sync(store, workdir / f"full_repeat_{n}", START_DATE, limit_s)
+        landed = sum(again.rows.values())
+        out.setdefault("full_repeats", []).append({
+            "status": again.status, "wall_s": round(again.wall_s, 2), "cpu_s": round(again.cpu_s, 2),
+            "records_landed": landed, "peak_rss_mb": round(again.peak_rss_mb, 1)})
+        log(f"[bc_pipeline] full again ({n}/{full_repeats}): {again.status} in {again.wall_s:.1f}s "
+            f"(cpu {again.cpu_s:.1f}s)")
     if noop:
         store.command("clear")
         again = pipeline_step.run_sync(store, workdir, START_DATE, limit_s)
@@ -173,8 +183,10 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
                 entry["completions_needed"] = floors["completions_needed"]
                 bound = sizes.quota_bound_s(entry["min_requests_total"], constraints.quota,
                                             constraints.window_ms / 1000)
+                repeats = (args.full_repeats if constraints is UNCONSTRAINED
+                           and shape.orders <= sizes.parse_size(args.full_repeats_max_size) else 0)
                 bc = bc_pipeline_runs(store, workdir, bound, entry["min_requests_total"],
-                                      args.sync_time_limit, noop=constraints is modes[0])
+                                      args.sync_time_limit, noop=constraints is modes[0], full_repeats=repeats)
                 entry["bc_pipeline"][mode] = bc
                 for name, env in peers.items():
                     if not env.ok:
@@ -252,6 +264,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--noop-runs", action=argparse.BooleanOptionalAction, default=True,
                    help="end with the no-op runs side by side: `bc-pipeline sync` against the schedule under "
                         "dagster dev (bench/noop_runs.py, written to results/noop_runs.md)")
+    p.add_argument("--full-repeats", type=int, default=0,
+                   help="run the unconstrained full sync this many more times (fresh file each), so its CPU per "
+                        "1,000 rows is a median (the targets read it)")
+    p.add_argument("--full-repeats-max-size", default="100k",
+                   help="the largest size whose full sync is repeated (a 1M full sync takes about 6 minutes)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     p.add_argument("--rerender", action="store_true",

@@ -41,3 +41,14 @@ def test_a_part_not_measured_says_so_and_does_not_pass():
         assert row[2:4] == ["–", "–"] and row[4] == "not measured"
     empty = target_lines({"sizes": [], "scenarios": []})
     assert not any("**pass**" in line for line in empty)
+
+
+def test_the_cpu_target_reads_the_median_of_the_repeated_full_syncs():
+    runs = {"full": {"status": "complete", "cpu_s": 60.0, "records_landed": 1_000_000},
+            "full_repeats": [{"status": "complete", "cpu_s": 44.0, "records_landed": 1_000_000},
+                             {"status": "failed: x", "cpu_s": 1.0, "records_landed": 1_000_000},
+                             {"status": "complete", "cpu_s": 50.0, "records_landed": 1_000_000}]}
+    results = {**RESULTS, "sizes": [{"size": "100k", "bc_pipeline": {"unconstrained": runs}}]}
+    row = _row(target_lines(results), "CPU per 1,000 rows, unconstrained 100k")
+    assert row[2:4] == ["0.050 CPU-s", "**missed** by 0.005 CPU-s (1.11x the target)"]
+    assert row[4].startswith("median of 3 full syncs (0.044, 0.050, 0.060), 50.0 CPU-s")  # the failed run left out
