@@ -80,11 +80,9 @@ def bc_pipeline_runs(store: StoreProcess, workdir: Path, bound_s: float, min_tot
     if full.status != "complete":
         return out
     for n in range(1, full_repeats + 1):  # the same full sync again: CPU per row varies by ~10% run to run
+        store.command("clear")
         again = pipeline_step.run_sync(store, workdir / f"full_repeat_{n}", START_DATE, limit_s)
-        landed = sum(again.rows.values())
-        out.setdefault("full_repeats", []).append({
-            "status": again.status, "wall_s": round(again.wall_s, 2), "cpu_s": round(again.cpu_s, 2),
-            "records_landed": landed, "peak_rss_mb": round(again.peak_rss_mb, 1)})
+        out.setdefault("full_repeats", []).append(_sync_view(again, store.command("log"), bound_s, min_total))
         log(f"[bc_pipeline] full again ({n}/{full_repeats}): {again.status} in {again.wall_s:.1f}s "
             f"(cpu {again.cpu_s:.1f}s)")
     if noop:
