@@ -48,8 +48,8 @@ def markdown(results: dict[str, Any]) -> str:
         "Constrained = emulator latency 150-400 ms per request and the Pro quota (450 requests / 30 s); "
         "Standard = the same latency and the Standard quota (150 requests / 30 s); "
         "unconstrained = no latency, no quota. Command: `" + results["command"] + "`.",
-        "Sizes measured: " + ", ".join(f"{z['size']} at {z.get('measured_utc', '?')} (load average "
-                                       f"{z.get('load_avg_1m_start')} -> {z.get('load_avg_1m_end')})"
+        "Sizes measured: " + ", ".join(f"{z['size']} at {z.get('measured_utc', '?')}, commit {z.get('commit', '?')} "
+                                       f"(load average {z.get('load_avg_1m_start')} -> {z.get('load_avg_1m_end')})"
                                        for z in results["sizes"])
         + ". Store per size: orders, customers = orders/4, products = orders/20 (about 3.6 variants each).",
         "",

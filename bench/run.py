@@ -152,12 +152,15 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
     """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
     runs are projected by scaling `reference` (that store's entry) when there is one."""
     shape = sizes.shape_for(sizes.parse_size(label))
-    entry: dict = {"size": label, "measured_utc": machine_info(REPO)["date_utc"], "load_avg_1m_start": load_avg(),
-                   "shape": asdict(shape),
+    machine = machine_info(REPO)
+    entry: dict = {"size": label, "measured_utc": machine["date_utc"], "commit": machine["commit"],
+                   "load_avg_1m_start": load_avg(), "shape": asdict(shape),
                    "bc_pipeline": {}, "peers": {}}
     if previous and previous.get("shape") == entry["shape"] and previous.get("seed", args.seed) == args.seed:
         # --merge with --modes: keep the modes measured before (same store), replace the ones measured now
-        entry = {**previous, "measured_utc": entry["measured_utc"] + " (modes: " + args.modes + ")",
+        modes = " (modes: " + args.modes + ")"
+        entry = {**previous, "measured_utc": entry["measured_utc"] + modes,
+                 "commit": f"{entry['commit']}{modes}, {previous.get('commit', '?')} before",
                  "load_avg_1m_start": entry["load_avg_1m_start"]}
     entry["seed"] = args.seed
     peer_raw: dict[str, dict[str, PeerRun]] = {}
