@@ -147,6 +147,21 @@ def _without(entries: list[dict], label: str) -> list[dict]:
     return [s for s in entries if s["size"] != label]
 
 
+def merged_entry(entry: dict, previous: dict, measuring: list[str]) -> dict:
+    """`--merge` on a size measured before (same store): when that run measured modes this one does not,
+    they are kept and the entry says which modes were measured when and at which commit; otherwise the size
+    is measured anew and nothing of the previous entry is kept."""
+    now = sorted(measuring)
+    kept = sorted(set(previous.get("bc_pipeline", {})) - set(now))
+    if not kept:
+        return entry
+    def label(new: str, old: str) -> str:
+        return f"{new} ({', '.join(now)}; {', '.join(kept)} at {old})"
+    return {**previous, "load_avg_1m_start": entry["load_avg_1m_start"],
+            "measured_utc": label(entry["measured_utc"], previous.get("measured_utc", "?")),
+            "commit": label(entry["commit"], previous.get("commit", "?"))}
+
+
 def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], reference: dict | None,
              is_reference: bool = False, previous: dict | None = None) -> dict:
     """One size. On the reference store (`is_reference`) the peers get the long budget; elsewhere their cut
@@ -156,15 +171,11 @@ def run_size(label: str, args: argparse.Namespace, peers: dict[str, PeerEnv], re
     entry: dict = {"size": label, "measured_utc": machine["date_utc"], "commit": machine["commit"],
                    "load_avg_1m_start": load_avg(), "shape": asdict(shape),
                    "bc_pipeline": {}, "peers": {}}
+    modes = modes_for(args, shape.orders)
     if previous and previous.get("shape") == entry["shape"] and previous.get("seed", args.seed) == args.seed:
-        # --merge with --modes: keep the modes measured before (same store), replace the ones measured now
-        modes = " (modes: " + args.modes + ")"
-        entry = {**previous, "measured_utc": entry["measured_utc"] + modes,
-                 "commit": f"{entry['commit']}{modes}, {previous.get('commit', '?')} before",
-                 "load_avg_1m_start": entry["load_avg_1m_start"]}
+        entry = merged_entry(entry, previous, [c.name for c in modes])
     entry["seed"] = args.seed
     peer_raw: dict[str, dict[str, PeerRun]] = {}
-    modes = modes_for(args, shape.orders)
     with tempfile.TemporaryDirectory(prefix=f"bcbench_{label}_") as tmp:
         for constraints in modes:
             mode, workdir = constraints.name, Path(tmp) / constraints.name
