@@ -38,7 +38,7 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pi
 # for a batch's merges; the benchmark results give the peak per store size.
 # One DuckDB worker thread: a sync's statements are many and small (a batch of 5,000 records), and its fetch
 # threads already keep the cores busy; with a worker per core they contend with them (less CPU per row, fewer
-# page faults, smaller checkpoints: the README's Performance section has the figures).
+# page faults, smaller checkpoints: docs/performance-history.md has the figures).
 SETTINGS = {"checkpoint_threshold": "256MB", "memory_limit": "512MB", "threads": "1"}
 
 
