@@ -53,7 +53,9 @@ def test_the_launchers(tmp_path):
 
 
 def test_storage_reads_the_helm_variable_names_through_psycopg2():
-    db = deploy_config("dagster.yaml")["storage"]["postgres"]["postgres_db"]
+    storage = deploy_config("dagster.yaml")["storage"]["custom"]  # postgres, the event log kept connected
+    assert (storage["module"], storage["class"]) == ("bc_pipeline.instance.postgres_storage", "PooledPostgresStorage")
+    db = storage["config"]["postgres_db"]
     assert db["scheme"] == "postgresql+psycopg2"
     assert sorted(value["env"] for key, value in db.items() if key != "scheme") == sorted(PG_VARIABLES)
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 import dagster as dg
 import psycopg2
 import pytest
-from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
+from dagster_postgres import PostgresRunStorage, PostgresScheduleStorage
+from sqlalchemy import event
 
+from bc_pipeline.instance.postgres_storage import PooledPostgresEventLogStorage
 from bc_pipeline_tests.deploy_support import INSTANCE_FILES, instance_from, postgres_or_skip
 from bc_pipeline_tests.sync_harness import ids, run_sync
 
@@ -24,7 +26,7 @@ def pg_env() -> dict[str, str]:
 def test_each_instance_file_opens_its_postgresql_storage(name, pg_env, tmp_path):
     instance = instance_from(name, tmp_path)
     assert isinstance(instance.run_storage, PostgresRunStorage)
-    assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
+    assert isinstance(instance.event_log_storage, PooledPostgresEventLogStorage)  # a PostgresEventLogStorage
     assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
     assert instance.run_storage.postgres_url.startswith("postgresql+psycopg2://")
     instance.dispose()
@@ -32,9 +34,15 @@ def test_each_instance_file_opens_its_postgresql_storage(name, pg_env, tmp_path)
 
 def test_a_sync_run_and_its_events_are_kept_in_postgresql(pg_env, emulator, tmp_path):
     instance = instance_from("dagster.yaml", tmp_path / "home")
+    connects: list[object] = []
+    event.listen(instance.event_log_storage._engine, "connect", lambda *_: connects.append(1))
     db_path = tmp_path / "store.duckdb"
     result = run_sync(emulator, db_path, instance=instance)
     assert result.success
+    stored = len(instance.all_logs(result.run_id))
+    # the run's events share kept connections (threads writing at once open a few more); Dagster's NullPool
+    # opens one per event written and per query
+    assert stored > 100 and len(connects) < stored / 5, (len(connects), stored)
     run_id = result.run_id
     instance.dispose()
 
