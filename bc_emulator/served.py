@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bc_emulator.config import EmulatorConfig
+from bc_emulator.faults import Trouble
 from bc_emulator.ratelimit import RateLimiter
 from bc_emulator.scopes import FULL_SCOPES
 from bc_emulator.store import Store
@@ -22,6 +23,7 @@ class ServedStore:
         self.config = config
         self.store = Store(config)
         self.limiter = RateLimiter(config.quota, config.window_ms)
+        self.trouble = Trouble(config.seed)  # shedding and faults, reproducible from the seed (faults.py)
         self._tokens: dict[str, frozenset[str]] = {config.token: FULL_SCOPES}
         for token, scopes in config.extra_tokens.items():
             self._tokens[token] = frozenset(scopes)

@@ -10,7 +10,6 @@ headers; missing scope -> 403; injected fault; then the route (404/405 for unkno
 from __future__ import annotations
 
 import json
-import random
 import re
 import socket
 import sys
@@ -116,7 +115,8 @@ class Handler(BaseHTTPRequestHandler):
             headers = self.server.first.limiter.take(False)[1]
             return self._send(404, ApiError(404, "Store not found.").body(version), headers)
         cfg = served.config
-        if cfg.shed_rate and random.random() < cfg.shed_rate:
+        shed, fault = served.trouble.draw(cfg)
+        if shed:
             return self._send(429, None, {})  # load shedding: no rate-limit headers, no body
         token = self.headers.get("X-Auth-Token", "")
         scopes = served.scopes_for(token)
@@ -135,7 +135,6 @@ class Handler(BaseHTTPRequestHandler):
         handler, args, scope = resolved
         if not has_scope(scopes, scope):
             return self._send(403, ApiError(403, FORBIDDEN, {} if version == "v3" else None).body(version), headers)
-        fault = faults.pick(cfg)
         if fault in ("reset",):
             self._log(0)
             faults.reset(self)

@@ -81,4 +81,7 @@ def test_faults_are_retried_to_an_exact_result():
                 by_id = {r["id"]: r for r in got}
                 assert all(by_id[r["id"]] == served(stream, r) for r in truth), stream
             stats = client.stats.snapshot()
-    assert stats["retries"] > 0
+        failed = sum(1 for e in emu.request_log if e.status in (0, 500, 502, 503))
+    # The emulator's trouble is drawn from its seed, so this store meets faults on every run; each one the
+    # server answered with a 5xx or a reset is counted as a retry (slow and truncated answers log as 200).
+    assert failed > 0 and stats["retries"] >= failed

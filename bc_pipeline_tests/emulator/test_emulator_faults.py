@@ -54,3 +54,17 @@ def test_latency_is_added(make_emulator):
     emu = make_emulator(latency_ms=(40, 40), latency_per_record_ms=1.0)
     bc_session(emu).get(bc_url(emu, "/v2/orders"), params={"limit": 20})
     assert emu.request_log[-1].latency_ms >= 40 + 20
+
+
+def _statuses(emu, n):
+    session = bc_session(emu)
+    return [session.get(bc_url(emu, "/v2/order_statuses")).status_code for _ in range(n)]
+
+
+def test_trouble_is_drawn_from_the_seed(make_emulator):
+    """The same seed gives the n-th request the same fault or shedding on every run; another seed differs."""
+    knobs = dict(quota=None, fault_rate=0.3, fault_kinds=("500", "503"), shed_rate=0.1)
+    first, again, other = (_statuses(make_emulator(seed=seed, **knobs), 40) for seed in (7, 7, 8))
+    assert first == again
+    assert {500, 503, 429} & set(first) and 200 in first
+    assert first != other
