@@ -21,6 +21,10 @@ import sqlalchemy
 from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationPlanned
 
 from bc_pipeline.instance.sqlite_event_log import MAX_OPEN_DATABASES, PooledSqliteEventLogStorage
+from bc_pipeline.instance.sqlite_run_schedule_storage import (
+    FastOpenSqliteRunStorage,
+    FastOpenSqliteScheduleStorage,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,6 +73,10 @@ def test_the_repo_instance_uses_the_pooled_event_log(home):
     with dg.DagsterInstance.get() as instance:
         assert isinstance(instance.event_log_storage, PooledSqliteEventLogStorage)
         assert Path(instance.event_log_storage._base_dir) == home / "history" / "runs"
+        # and the run and schedule storages that open without alembic (test_instance_sqlite_schema.py)
+        assert isinstance(instance.run_storage, FastOpenSqliteRunStorage)
+        assert isinstance(instance.schedule_storage, FastOpenSqliteScheduleStorage)
+        assert (home / "history" / "runs.db").exists() and (home / "schedules" / "schedules.db").exists()
 
 
 def test_another_process_sees_each_event_while_the_writer_runs(home):

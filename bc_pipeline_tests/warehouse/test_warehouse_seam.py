@@ -18,6 +18,8 @@ RUNNER = "bc_pipeline.warehouse.sql"
 ALLOWED: dict[str, str] = {
     # SQLite, not DuckDB: a PRAGMA on the connections of the Dagster instance's own event log.
     "instance/sqlite_event_log.py": "SQLite PRAGMA on Dagster's event-log connections",
+    # SQLite, not DuckDB: creating the Dagster instance's own databases in one transaction.
+    "instance/sqlite_schema.py": "SQLite DDL of the Dagster instance's databases",
 }
 
 
