@@ -32,6 +32,13 @@ MAX_OVERFLOW = 8  # connections beyond the kept one, each closed when returned (
 POOL_RECYCLE_S = 3600  # a kept connection is replaced after an hour
 
 
+def _from_config(config_value: Any) -> dict[str, Any]:
+    """The constructor arguments both classes read from a `postgres_db` config, as dagster-postgres does."""
+    return {"postgres_url": pg_url_from_config(config_value),
+            "should_autocreate_tables": config_value.get("should_autocreate_tables", True),
+            "token_provider": get_token_provider_from_config(config_value)}
+
+
 class PooledPostgresEventLogStorage(PostgresEventLogStorage):
     """PostgresEventLogStorage whose connection stays open between events (see the module docstring)."""
 
@@ -48,9 +55,7 @@ class PooledPostgresEventLogStorage(PostgresEventLogStorage):
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData | None, config_value: Any
                           ) -> PooledPostgresEventLogStorage:
-        return cls(inst_data=inst_data, postgres_url=pg_url_from_config(config_value),
-                   should_autocreate_tables=config_value.get("should_autocreate_tables", True),
-                   token_provider=get_token_provider_from_config(config_value))
+        return cls(inst_data=inst_data, **_from_config(config_value))
 
     def dispose(self) -> None:
         super().dispose()
@@ -69,9 +74,7 @@ class PooledPostgresStorage(DagsterPostgresStorage):
 
     @classmethod
     def from_config_value(cls, inst_data: ConfigurableClassData | None, config_value: Any) -> PooledPostgresStorage:
-        return cls(inst_data=inst_data, postgres_url=pg_url_from_config(config_value),
-                   should_autocreate_tables=config_value.get("should_autocreate_tables", True),
-                   token_provider=get_token_provider_from_config(config_value))
+        return cls(inst_data=inst_data, **_from_config(config_value))
 
     @property
     def event_storage_data(self) -> ConfigurableClassData | None:

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -91,8 +92,6 @@ RACER = textwrap.dedent("""
 
 
 def test_processes_racing_to_create_one_database_all_succeed(tmp_path):
-    import time
-
     PooledSqliteEventLogStorage(str(tmp_path))  # the index, so the racers race on the run's database only
     target, start = tmp_path / "run.db", time.time() + 3
     racers = [subprocess.Popen([sys.executable, "-c", RACER, str(tmp_path), str(target), str(start)],
