@@ -9,6 +9,10 @@ Several stores publish at once safely: each commit is optimistic (the SQL catalo
 pointer only if nobody moved it since it was read); a publisher that loses the race reloads the table and
 redoes its transaction, which touches only its own store's rows, so nothing of the winner's is lost.
 
+Each commit also expires the table's old snapshots, and every WHOLE_EVERY-th publish of a table sends the
+store's partition whole, replacing its files with one, so a commit does not get dearer as the table's history
+grows (lake/upkeep.py).
+
 Run it after the store's sync has committed, in the same per-store serialisation (one run per store at a
 time): the watermark relies on a store's `_synced_at` stamps growing from one run to the next.
 """
@@ -30,6 +34,7 @@ from pyiceberg.expressions import And, BooleanExpression, EqualTo, In
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bc_pipeline.lake.schema import STORE_COLUMN, ensure_table, identifier
+from bc_pipeline.lake.upkeep import expire_old_snapshots
 from bc_pipeline.stores.model import LABEL
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.lake_batches import Batch, read_batch
@@ -38,6 +43,10 @@ from bc_pipeline.warehouse.schema import TABLES
 
 T = TypeVar("T")
 COMMIT_ATTEMPTS = 20
+# A store's partition of a table gains a file with every publish that sends part of it; after this many such
+# publishes the next one sends it whole (one file). At an hourly sync that rewrites a store's tables about
+# three times a day; each commit reads every file entry of the table, and a store's partition stays at 1-8 files.
+WHOLE_EVERY = 8
 # Lost optimistic commits, and the SQLite catalog's "database is locked" / a create raced by another writer.
 _RETRIED = (CommitFailedException, OperationalError, IntegrityError)
 
@@ -66,16 +75,20 @@ def publish_store(label: str, duckdb_path: Path | str, catalog: Catalog, *, tabl
             batch = read_batch(conn, table, label, since)
             if batch is None:
                 continue
-            _retrying(lambda b=batch: _commit(catalog, label, b), report)
-            write_watermark(conn, name, Watermark(uuid, batch.synced_through), now())
+            if not batch.is_whole and mark.publishes_since_whole + 1 >= WHOLE_EVERY:
+                batch = read_batch(conn, table, label, None)  # compact the partition (see WHOLE_EVERY)
+            _retrying(lambda b=batch: _commit(catalog, label, b, now), report)
+            parts = 0 if batch.is_whole else mark.publishes_since_whole + 1
+            write_watermark(conn, name, Watermark(uuid, batch.synced_through, parts), now())
             report.rows[name] = batch.rows.num_rows
             if batch.is_whole:
                 report.whole.append(name)
     return report
 
 
-def _commit(catalog: Catalog, label: str, batch: Batch) -> None:
-    """Delete what the batch replaces in the store's partition and append it, as one Iceberg commit."""
+def _commit(catalog: Catalog, label: str, batch: Batch, now: Callable[[], datetime]) -> None:
+    """Delete what the batch replaces in the store's partition and append it, and expire the table's old
+    snapshots, as one Iceberg commit."""
     lake = catalog.load_table(identifier(batch.table))  # the current metadata, again on every attempt
     rows = batch.rows.cast(lake.schema().as_arrow())
     with lake.transaction() as tx, warnings.catch_warnings():
@@ -83,6 +96,7 @@ def _commit(catalog: Catalog, label: str, batch: Batch) -> None:
         tx.delete(_replaced(label, batch))
         if rows.num_rows:
             tx.append(rows)
+        expire_old_snapshots(tx, int(now().timestamp() * 1000))
 
 
 def _replaced(label: str, batch: Batch) -> BooleanExpression:

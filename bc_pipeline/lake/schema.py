@@ -31,6 +31,7 @@ from pyiceberg.types import (
 )
 
 from bc_pipeline.lake.settings import NAMESPACE
+from bc_pipeline.lake.upkeep import TABLE_PROPERTIES, missing_properties
 from bc_pipeline.warehouse.schema import Table
 
 STORE_COLUMN = "store"
@@ -70,7 +71,8 @@ def identifier(table: Table) -> str:
 
 
 def ensure_table(catalog: Catalog, table: Table) -> IcebergTable:
-    """The lake table for a contract table: created (partitioned by store) or evolved to the contract's columns.
+    """The lake table for a contract table: created (partitioned by store, with lake/upkeep.py's properties) or
+    evolved to the contract's columns and given the upkeep properties it lacks.
     Safe when several publishers get here at once (the loser of a create loads the winner's table)."""
     try:
         catalog.create_namespace(NAMESPACE)
@@ -83,9 +85,15 @@ def ensure_table(catalog: Catalog, table: Table) -> IcebergTable:
         spec = PartitionSpec(PartitionField(source_id=1, field_id=1000, transform=IdentityTransform(),
                                             name=STORE_COLUMN))  # fmt: skip
         try:
-            return catalog.create_table(identifier(table), schema=schema, partition_spec=spec)
+            return catalog.create_table(identifier(table), schema=schema, partition_spec=spec,
+                                        properties=TABLE_PROPERTIES)
         except TableAlreadyExistsError:
             lake = catalog.load_table(identifier(table))
+    missing = missing_properties(lake)
+    if missing:  # a table made before lake/upkeep.py: its history stops growing from now on
+        with lake.transaction() as tx:
+            tx.set_properties(missing)
+        lake = catalog.load_table(identifier(table))
     if {f.name for f in schema.fields} - {f.name for f in lake.schema().fields}:
         with lake.update_schema() as update:
             update.union_by_name(schema)
