@@ -60,7 +60,8 @@ def expire_old_snapshots(tx: Transaction, now_ms: int) -> int:
     keep = property_as_int(props, TableProperties.MIN_SNAPSHOTS_TO_KEEP, TableProperties.MIN_SNAPSHOTS_TO_KEEP_DEFAULT)
     protected = {ref.snapshot_id for ref in metadata.refs.values()
                  if ref.snapshot_ref_type in (SnapshotRefType.BRANCH, SnapshotRefType.TAG)}
-    newest_first = sorted(metadata.snapshots, key=lambda s: s.timestamp_ms, reverse=True)
+    # A publish's delete and append are two snapshots of one millisecond at times: the sequence number orders them.
+    newest_first = sorted(metadata.snapshots, key=lambda s: (s.timestamp_ms, s.sequence_number or 0), reverse=True)
     old = [s.snapshot_id for s in newest_first[max(keep or 0, 1):]
            if s.timestamp_ms < now_ms - (max_age or 0) and s.snapshot_id not in protected]
     if old:
