@@ -38,7 +38,7 @@ from bc_pipeline.lake.upkeep import expire_old_snapshots
 from bc_pipeline.stores.model import LABEL
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline.warehouse.lake_batches import Batch, read_batch
-from bc_pipeline.warehouse.lake_marks import Watermark, read_watermark, write_watermark
+from bc_pipeline.warehouse.lake_marks import Watermark, ensure_marks_table, read_watermark, write_watermark
 from bc_pipeline.warehouse.schema import TABLES
 
 T = TypeVar("T")
@@ -66,6 +66,7 @@ def publish_store(label: str, duckdb_path: Path | str, catalog: Catalog, *, tabl
         raise ValueError(f"{label!r} is not a store label ([a-z0-9_]+)")
     report = PublishReport(label)
     with warehouse_connection(duckdb_path) as conn:
+        ensure_marks_table(conn)
         for name in tables or list(TABLES):
             table = TABLES[name]
             lake = _retrying(lambda t=table: ensure_table(catalog, t), report)

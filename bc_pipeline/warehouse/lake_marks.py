@@ -30,7 +30,8 @@ _ADDED = [  # columns added after the table was first shipped, for files made be
 ]
 
 
-def _ensure(conn: Connection) -> None:
+def ensure_marks_table(conn: Connection) -> None:
+    """Create the table, or add what a newer version added to it; once per publish, before the reads below."""
     run(conn, _CREATE)
     for statement in _ADDED:
         run(conn, statement)
@@ -44,14 +45,12 @@ class Watermark:
 
 
 def read_watermark(conn: Connection, table_name: str) -> Watermark | None:
-    _ensure(conn)
     rows = run(conn, f"SELECT lake_table_uuid, synced_through, coalesce(publishes_since_whole, 0) FROM {STATE_TABLE} "
                      "WHERE table_name = ?", [table_name])
     return Watermark(*rows[0]) if rows else None
 
 
 def write_watermark(conn: Connection, table_name: str, mark: Watermark, at: datetime) -> None:
-    _ensure(conn)
     run(conn, f"INSERT OR REPLACE INTO {STATE_TABLE} (table_name, lake_table_uuid, synced_through, published_at, "
               "publishes_since_whole) VALUES (?, ?, ?, ?, ?)",
         [table_name, mark.lake_table_uuid, mark.synced_through, at, mark.publishes_since_whole])
