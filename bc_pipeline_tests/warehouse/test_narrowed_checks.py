@@ -48,6 +48,19 @@ def broken_copy(db: Path, tmp_path: Path, stamp: datetime) -> Path:
     return copy
 
 
+def test_every_check_is_evaluated_on_its_table_materialized_by_the_same_run(synced):
+    """Checks are yielded after their table's MaterializeResult (not inside it): each evaluation still
+    targets that run's materialization, so the UI shows it on the table's latest one."""
+    _, _, result = synced
+    found = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    materialized = {e.asset_key for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"}
+    assert len(found) >= 20
+    for evaluation in found:
+        assert evaluation.asset_key in materialized, evaluation.asset_check_key
+        assert evaluation.target_materialization_data is not None, evaluation.asset_check_key
+        assert evaluation.target_materialization_data.run_id == result.run_id, evaluation.asset_check_key
+
+
 def test_a_sync_with_nothing_new_reads_only_new_rows_and_passes(synced):
     _, _, result = synced
     found = evaluations(result)
