@@ -13,6 +13,10 @@ Record = dict[str, Any]
 
 class Completion(ABC):
     batch: int  # records completed together (the completer holds this many before it asks)
+    # True when completing costs the same requests however the records are batched (one listing per record):
+    # then the completer starts whatever it holds as soon as one of its workers is idle, instead of letting
+    # the last partial batch wait for the end of the listing (a round of the API's latency at the end).
+    per_record: bool = False
 
     @abstractmethod
     def needs(self, record: Record) -> bool:

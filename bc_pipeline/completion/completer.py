@@ -3,7 +3,9 @@
 Records with capped lists (customers with more than 10 addresses or attributes, orders truncated at 50 line
 items per consignment) wait until a batch is full and are completed on a small pool, so completion costs a
 few batched requests for the whole listing instead of stalling every page by a request's latency; records
-that need nothing go straight to the writer.
+that need nothing go straight to the writer. A completion whose requests do not depend on the batch (orders:
+one listing per order, `per_record`) starts what it holds as soon as a worker is idle, so the last orders
+found do not wait for the end of the listing.
 
 Nothing here blocks past the writer: every hand-over goes through `put` (the engine's, which gives up when
 the run stops), a wait on a batch's completion looks at the same stop event, and the pool's threads are
@@ -48,10 +50,15 @@ class Completer:
             if len(ready) < len(records):
                 self.held.extend(r for r in records if self.completion.needs(r))
         self.put((self.stream, ready, requests))
-        if self.completion is not None and len(self.held) >= self.completion.batch:
+        if self.completion is not None and self.held and (len(self.held) >= self.completion.batch
+                                                          or (self.completion.per_record and self._idle())):
             self._submit()
         while self.running and (self.running[0].done() or len(self.running) > 2 * COMPLETION_WORKERS):
             self.put((self.stream, self._result(self.running.popleft()), 0))
+
+    def _idle(self) -> bool:
+        """Whether a completion worker has nothing to do."""
+        return sum(not f.done() for f in self.running) < COMPLETION_WORKERS
 
     def _submit(self) -> None:
         held, self.held = self.held, []

@@ -25,7 +25,8 @@ from bc_pipeline.completion.base import Completion, Record
 from bc_pipeline.completion.consignments import Consignment, consignments, truncated
 
 ORDER_BATCH = 8  # truncated orders completed together (one /products request each, all at once): a small
-# batch starts their completion while the listing still runs (the request count is the same whatever the batch)
+# batch starts their completion while the listing still runs (the request count is the same whatever the batch),
+# and fewer than 8 start at once when a completion worker is idle (per_record)
 
 
 class LineItemsIncompleteError(RuntimeError):
@@ -36,6 +37,7 @@ class LineItemsIncompleteError(RuntimeError):
 class OrderLineItems(Completion):
     items: Listing  # /v2/orders/{id}/products, fetched with ids= (one listing per order)
     batch: int = ORDER_BATCH
+    per_record: bool = True  # one listing per order: started whenever a completion worker is idle
 
     def needs(self, record: Record) -> bool:
         return truncated(record)

@@ -1,13 +1,15 @@
 """Record completion: capped customer addresses/attributes and truncated order line items are filled in."""
 
 import math
-from collections import defaultdict
+import threading
+from collections import Counter, defaultdict
 
 import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
 from bc_pipeline.bigcommerce.paging import fetch_pages
+from bc_pipeline.completion.completer import Completer
 from bc_pipeline.completion.consignments import consignments
 from bc_pipeline.streams import STREAMS, listings
 
@@ -88,3 +90,32 @@ def test_many_capped_customers_are_completed_in_concurrent_batches(make_emulator
     assert len(made) == sum(pages) + sum(1 for n in pages if n > 1)
     for c in customers:
         assert sorted(a["id"] for a in c["addresses"]) == sorted(truth[c["id"]]), c["id"]
+
+
+def test_fewer_truncated_orders_than_a_batch_are_completed_while_the_listing_runs(make_emulator):
+    """Orders cost one /products listing each however they are batched, so the completer starts what it holds
+    whenever a worker is idle: the last partial batch does not wait for the end of the listing."""
+    emu = make_emulator(seed=42, customers=50, orders=800, latency_ms=(30.0, 30.0))
+    expected = {o: n for o, n in Counter(i["order_id"] for i in emu.store.records("order_products")).items()
+                if n > 50}
+    assert 0 < len(expected) < ORDERS.batch
+    handed: list[tuple] = []
+    with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
+        completer = Completer(client, "orders", ORDERS, handed.append, threading.Event())
+        try:
+            for page in fetch_pages(client, LISTINGS["orders"]):
+                completer.add(page.records, 1)
+            completer.drain()
+        finally:
+            completer.close()
+    log = sorted(emu.request_log, key=lambda e: e.ts)
+    listing = [e.ts for e in log if e.path.endswith("/v2/orders")]
+    completing = [e for e in log if e.path.endswith("/products")]
+    assert sorted(int(e.path.split("/")[-2]) for e in completing) == sorted(expected)  # one request each
+    assert completing[0].ts < listing[-1]  # started before the listing's last page was asked for
+    orders = [r for _stream, records, _requests in handed for r in records]
+    assert len(orders) == len({o["id"] for o in orders}) == 800
+    for o in orders:
+        if o["id"] in expected:
+            assert sum(len(c["line_items"]) for _kind, c in consignments(o)) == expected[o["id"]]
+            assert "__warning__" not in o
