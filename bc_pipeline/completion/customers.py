@@ -2,7 +2,8 @@
 
 A customer whose `address_count` / `attribute_count` exceeds its embedded list gets the complete lists from
 /v3/customers/addresses and /v3/customers/attribute-values, asked for many customers at once
-(`customer_id:in`, batched; the batches run concurrently, see fetch_pages(parent_batches=)).
+(`customer_id:in`, batched; the batches run concurrently, see fetch_pages(parent_batches=)), the two lists
+at the same time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bc_pipeline.bigcommerce.api import ApiClient
 from bc_pipeline.bigcommerce.listing import Listing
 from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.bigcommerce.shards import batches
+from bc_pipeline.bigcommerce.workers import DaemonExecutor
 from bc_pipeline.completion.base import Completion, Record
 
 CUSTOMER_BATCH = 50  # customers per customer_id:in request
@@ -43,13 +45,24 @@ class CustomerLists(Completion):
         return (self.addresses, self.attributes)
 
     def complete(self, client: ApiClient, records: list[Record]) -> list[Record]:
-        for key, listing in (("addresses", self.addresses), ("attributes", self.attributes)):
-            ids = sorted({r["id"] for r in records if _SHORT[key](r)})
-            if ids:
-                children = _children_by_customer(client, listing, ids)
-                for r in records:
-                    if r["id"] in children:
-                        r[key] = children[r["id"]]
+        """Both lists at once (the attribute values on a helper thread): one round of the API's latency."""
+        work = [(key, listing, ids) for key, listing in (("addresses", self.addresses), ("attributes", self.attributes))
+                if (ids := sorted({r["id"] for r in records if _SHORT[key](r)}))]
+        found: dict[str, dict[int, list[dict]]] = {}
+        helper = DaemonExecutor(1, thread_name_prefix="bc-complete-attributes") if len(work) > 1 else None
+        try:
+            later = helper.submit(_children_by_customer, client, *work[1][1:]) if helper else None
+            for key, listing, ids in work[:1]:
+                found[key] = _children_by_customer(client, listing, ids)
+            if later is not None:
+                found[work[1][0]] = later.result()
+        finally:
+            if helper is not None:
+                helper.shutdown(wait=False)
+        for key, children in found.items():
+            for r in records:
+                if r["id"] in children:
+                    r[key] = children[r["id"]]
         return records
 
 
