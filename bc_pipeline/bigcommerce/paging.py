@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,8 +53,9 @@ CLOCK_SLACK = timedelta(minutes=10)
 def fetch_pages(client: ApiClient, listing: Listing, *, since: datetime | None = None, until: datetime | None = None,
                 ids: list[int] | tuple[int, ...] | None = None,
                 parent_batches: Iterable[Iterable[int]] | None = None,
-                params: Mapping[str, Any] | None = None, total: int | None = None) -> Iterator[Page]:
-    """`total`: the window's record count when the caller already asked for it (v2 then skips its count).
+                params: Mapping[str, Any] | None = None, total: int | Future | None = None) -> Iterator[Page]:
+    """`total`: the window's record count when the caller already asked for it (v2 then skips its count), or
+    a Future of it (the caller's count under way: taken when the first page shows it is needed).
     `ids` and `parent_batches` (batches of parent ids, each one listing) ignore the date window."""
     base: dict[str, Any] = {"limit": PAGE_LIMIT, **listing.params, **(params or {})}
     if ids is not None and parent_batches is not None:
@@ -82,7 +84,7 @@ def fetch_pages(client: ApiClient, listing: Listing, *, since: datetime | None =
 
 
 def _listing(client: ApiClient, listing: Listing, since: datetime | None, until: datetime | None,
-             base: dict[str, Any], counted: int | None = None) -> Iterator[Page]:
+             base: dict[str, Any], counted: int | Future | None = None) -> Iterator[Page]:
     planning = 0
     live_from: datetime | None = None  # the store's clock at the start, when the window reaches it
     if listing.dated and until is None:
@@ -97,17 +99,19 @@ def _listing(client: ApiClient, listing: Listing, since: datetime | None, until:
             live_from = None
     whole = _closing(Shard(since if listing.dated else None, until if listing.dated else None), live_from)
     total: int | None = None
-    if listing.paging.counts_apart and counted is not None and not base.keys() - _COUNT_NEUTRAL:
-        total = counted  # the caller counted exactly this window with no other filter
     # The first page of the whole window; keep reading it when one shard is enough.
     probe = page_shard(client, listing, whole, base)
     first = next(probe, None)
     if first is None:
         return
-    if listing.paging.counts_apart and total is None and not first.last:
-        # v2 lists carry no total: a window past one page asks /v2/orders/count (a smaller one needs none)
-        total = _v2_count(client, listing, whole, base)
-        planning += 1
+    if listing.paging.counts_apart and not first.last:
+        if counted is not None and not base.keys() - _COUNT_NEUTRAL:
+            # the caller counted exactly this window with no other filter (or is counting it)
+            total = counted.result() if isinstance(counted, Future) else counted
+        else:
+            # v2 lists carry no total: a window past one page asks /v2/orders/count (a smaller one needs none)
+            total = _v2_count(client, listing, whole, base)
+            planning += 1
     first.requests += planning
     yield first
     total = total if total is not None else (first.total or 0)

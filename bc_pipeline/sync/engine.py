@@ -37,7 +37,7 @@ from bc_pipeline.bigcommerce.paging import fetch_pages
 from bc_pipeline.completion.completer import WAIT_S, Completer, Stopped
 from bc_pipeline.gc_pause import gc_relaxed
 from bc_pipeline.streams import stream as registered
-from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, plan_chunks
+from bc_pipeline.sync.chunks import RESUME_SHARD, SECOND, counted, first_chunks, plan_chunks
 from bc_pipeline.sync.report import StreamReport
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import WarehouseLocked
@@ -98,6 +98,18 @@ def _put_until_stopped(out: queue.Queue, stop: threading.Event) -> Callable[[tup
     return put
 
 
+def _chunks(client: BigCommerceClient, plan: StreamPlan, since: datetime | None) -> tuple[list, Iterator | None]:
+    """The stream's chunks (chunks.py), and the first one's pages when they are already under way."""
+    listing = registered(plan.stream).listing
+    if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
+        return [], None
+    if plan.checkpoint_records is None:
+        return [(since, plan.until, None)], None
+    if plan.ids is None and plan.parent_batches is None and counted(listing, since, plan.until):
+        return first_chunks(client, listing, since, plan.until, plan.checkpoint_records, plan.params or None)
+    return plan_chunks(client, listing, since, plan.until, plan.checkpoint_records), None
+
+
 def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop: threading.Event) -> None:
     """Fetch one stream with its own client (shared quota gate): its stats are this stream's requests."""
     put = _put_until_stopped(out, stop)
@@ -107,13 +119,12 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop
         completer = Completer(client, plan.stream, stream.completion, put, stop)
         listing = stream.listing
         since = plan.resume_after + SECOND if plan.resume_after else plan.since
-        chunks = ([(since, plan.until, None)] if plan.checkpoint_records is None
-                  else plan_chunks(client, listing, since, plan.until, plan.checkpoint_records))
-        if plan.ids == ():  # nothing to fetch; the stream still completes (and records its success)
-            chunks = []
-        for chunk_since, chunk_until, counted in chunks:
-            pages = fetch_pages(client, listing, since=chunk_since, until=chunk_until, ids=plan.ids,
-                                parent_batches=plan.parent_batches, params=plan.params or None, total=counted)
+        chunks, started = _chunks(client, plan, since)
+        for chunk_since, chunk_until, total in chunks:
+            pages = started or fetch_pages(client, listing, since=chunk_since, until=chunk_until, ids=plan.ids,
+                                           parent_batches=plan.parent_batches, params=plan.params or None,
+                                           total=total)
+            started = None
             with closing(pages):  # leaving early (the run stopped) stops the listing's page workers
                 for page in pages:  # interim counts; the stream client's stats give the exact total at the end
                     completer.add(page.records, getattr(page, "requests", 1))
