@@ -7,9 +7,11 @@ the chunk's end" in the same transaction as the chunk's last rows. Because chunk
 committed data is always a prefix of the window, and a re-run with the same window start continues after
 the checkpoint. Short windows (incremental runs) are never counted or chunked: no extra request.
 
-The count and the window's first page are asked at the same time (`first_chunks`): a window that turns out to
-be one chunk (the usual first sync) goes on from that page, one round of the API's latency sooner; a window
-of several chunks drops the page (one request more, on a window of more than BC_CHECKPOINT_RECORDS).
+The count and the window's first page are asked at the same time (`first_chunks`; a v3 page says the
+window's total itself, so there the page is the count): a window that turns out to be one chunk (the usual
+first sync) goes on from that page, one round of the API's latency sooner (and, on v3, one request fewer); a
+window of several chunks drops the page (on v2 one request more, on a window of more than
+BC_CHECKPOINT_RECORDS).
 """
 
 from __future__ import annotations
@@ -59,15 +61,24 @@ def plan_chunks(
 
 def first_chunks(client: ApiClient, stream: Listing, since: datetime, until: datetime, per_chunk: int,
                  params: Mapping[str, str] | None) -> tuple[list[Chunk], Iterator[Page] | None]:
-    """plan_chunks for a counted window, its count asked while the whole window's first page is: the chunks,
-    and the pages of the first one when the window is one chunk (that page first), else None."""
+    """plan_chunks for a counted window, its count asked while the whole window's first page is (v2), or read
+    from that page (v3 pages carry the window's total): the chunks, and the pages of the first one when the
+    window is one chunk (that page first), else None."""
     helper = DaemonExecutor(1, thread_name_prefix=f"bc-count-{stream.name}")
     try:
-        count = helper.submit(count_in_window, client, stream, since, until)
+        count = helper.submit(count_in_window, client, stream, since, until) if stream.count_path else None
         pages = fetch_pages(client, stream, since=since, until=until, params=params, total=count)
         try:
             first = next(pages, None)  # the listing takes the count from the future (v2) instead of asking
-            chunks = chunks_of(since, until, count.result(), per_chunk)
+            if count is not None:
+                total = count.result()
+            elif first is None:
+                total = 0
+            elif first.total is not None and not params:
+                total = first.total
+            else:  # a total under other filters than the dates: count as plan_chunks does
+                total = count_in_window(client, stream, since, until)
+            chunks = chunks_of(since, until, total, per_chunk)
         except BaseException:
             pages.close()
             raise

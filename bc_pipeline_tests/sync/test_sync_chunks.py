@@ -20,15 +20,15 @@ def _window_until() -> datetime:
     return (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)  # closed: no store clock asked
 
 
-def _listed(emu, until: datetime, first: bool, per_chunk: int) -> tuple[list, list[int], list]:
+def _listed(emu, until: datetime, first: bool, per_chunk: int, listing=ORDERS) -> tuple[list, list[int], list]:
     """(chunks, the first chunk's order ids, the requests it took) by first_chunks or the sequential way."""
     emu.clear_request_log()
     with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
         if first:
-            chunks, pages = first_chunks(client, ORDERS, SINCE, until, per_chunk, None)
+            chunks, pages = first_chunks(client, listing, SINCE, until, per_chunk, None)
         else:
-            chunks = plan_chunks(client, ORDERS, SINCE, until, per_chunk)
-            pages = None if len(chunks) > 1 else fetch_pages(client, ORDERS, since=SINCE, until=until,
+            chunks = plan_chunks(client, listing, SINCE, until, per_chunk)
+            pages = None if len(chunks) > 1 else fetch_pages(client, listing, since=SINCE, until=until,
                                                              total=chunks[0][2])
         found = [r["id"] for page in pages or () for r in page.records]
     return chunks, found, sorted(emu.request_log, key=lambda e: e.ts)
@@ -56,3 +56,22 @@ def test_a_window_of_several_chunks_drops_its_first_page(make_emulator):
     assert found == []
     assert [e.path.rsplit("/", 1)[-1] for e in before_log] == ["count"]
     assert sorted(e.path.rsplit("/", 1)[-1] for e in log) == ["count", "orders"]  # the one page it spent
+
+
+def test_a_v3_window_takes_its_count_from_its_first_page(make_emulator):
+    """v3 pages say the window's total: no separate count request (limit=1) for a window of one chunk, and
+    for one of several chunks the page replaces it."""
+    emu = make_emulator(customers=600, latency_ms=(LATENCY_S * 1000, LATENCY_S * 1000))
+    customers = STREAMS["customers"].listing
+    until = _window_until()
+    for per_chunk in (10_000, 100):
+        chunks, found, log = _listed(emu, until, first=True, per_chunk=per_chunk, listing=customers)
+        before_chunks, before_found, before_log = _listed(emu, until, first=False, per_chunk=per_chunk,
+                                                          listing=customers)
+        assert chunks == before_chunks
+        assert sorted(found) == sorted(before_found)
+        assert len(chunks) > 1 or len(found) == len(set(found)) == chunks[0][2] > 250
+        probes = [e for e in before_log if e.query.get("limit") == "1"]
+        assert len(probes) == 1 and not any(e.query.get("limit") == "1" for e in log)
+        assert len(log) == len(before_log) - (1 if len(chunks) == 1 else 0)
+    assert len(found) == 0 and len(before_chunks) > 1
