@@ -45,20 +45,15 @@ class CustomerLists(Completion):
         return (self.addresses, self.attributes)
 
     def complete(self, client: ApiClient, records: list[Record]) -> list[Record]:
-        """Both lists at once (the attribute values on a helper thread): one round of the API's latency."""
-        work = [(key, listing, ids) for key, listing in (("addresses", self.addresses), ("attributes", self.attributes))
-                if (ids := sorted({r["id"] for r in records if _SHORT[key](r)}))]
-        found: dict[str, dict[int, list[dict]]] = {}
-        helper = DaemonExecutor(1, thread_name_prefix="bc-complete-attributes") if len(work) > 1 else None
+        """Both lists at once: one round of the API's latency, not two."""
+        lists = {"addresses": self.addresses, "attributes": self.attributes}
+        wanted = {key: ids for key in lists if (ids := sorted({r["id"] for r in records if _SHORT[key](r)}))}
+        helper = DaemonExecutor(len(wanted), thread_name_prefix="bc-complete-customer-lists")
         try:
-            later = helper.submit(_children_by_customer, client, *work[1][1:]) if helper else None
-            for key, listing, ids in work[:1]:
-                found[key] = _children_by_customer(client, listing, ids)
-            if later is not None:
-                found[work[1][0]] = later.result()
+            asked = {key: helper.submit(_children_by_customer, client, lists[key], ids) for key, ids in wanted.items()}
+            found = {key: future.result() for key, future in asked.items()}
         finally:
-            if helper is not None:
-                helper.shutdown(wait=False)
+            helper.shutdown(wait=False)
         for key, children in found.items():
             for r in records:
                 if r["id"] in children:
