@@ -46,8 +46,13 @@ def has_long_digit_run(body: bytes) -> bool:
     return False
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # the standard library's extension; orjson refuses it too
+
+
 def parse_json(body: bytes) -> Any:
-    """A response body's JSON, exactly (see the module docstring). Raises ValueError when it is not JSON."""
+    """A response body's JSON, exactly (see the module docstring). Raises ValueError when it is not JSON
+    (NaN and Infinity included, on both paths)."""
     if has_long_digit_run(body):
-        return json.loads(body)
+        return json.loads(body, parse_constant=_not_json)
     return orjson.loads(body)

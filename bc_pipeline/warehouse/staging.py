@@ -1,11 +1,13 @@
 """Staging: a batch of rows becomes a typed temporary table in DuckDB.
 
-Python only lifts each contract column out of the row dicts as an Arrow array: in one struct conversion when
-the batch's values fit the table's field types (staging_struct.py), else column by column (staging_columns.py:
-text, int64 or booleans as the API gave them); JSON columns as JSON text. DuckDB scans the Arrow table natively and
-does the typing in one vectorized SELECT (exact DECIMAL from text, RFC 2822 and ISO 8601 instants to UTC, ""
-to NULL). A value that does not fit its column's type is not lost: the column is NULL and the original value
-is kept in `_extra`.
+Where memfd exists (Linux), DuckDB reads the batch itself: orjson writes it as one JSON document and `read_json`
+scans every contract column as its raw text (staging_json.py). Elsewhere, or for a batch orjson cannot encode
+(an integer beyond 64 bits), Python lifts each contract column out of the row dicts as an Arrow array: in one
+struct conversion when the batch's values fit the table's field types (staging_struct.py), else column by
+column (staging_columns.py: text, int64 or booleans as the API gave them); JSON columns as JSON text. Either
+way DuckDB does the typing in one vectorized SELECT (exact DECIMAL from text, RFC 2822 and ISO 8601 instants to
+UTC, "" to NULL), the same for all paths. A value that does not fit its column's type is not lost: the column
+is NULL and the original value is kept in `_extra`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from bc_pipeline.gc_pause import gc_paused
+from bc_pipeline.warehouse import staging_json
 from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, transpose
@@ -78,49 +81,32 @@ def stage(
     did not fit) and, per child table in `children`, `_complete_<child>` (the record carried its full set)."""
     check_identifier(name)
     stage_cols = [c for c in table.columns if c.name != "_synced_at"]
-    order, lifted_of, values = _lift(rows, [*stage_cols, _PARENT_VERSION], table.name)
-    lifted_columns = [lifted_of[c.name] for c in stage_cols]
-    data: dict[str, pa.Array] = {"_ord": pa.array(range(len(rows)) if order is None else order, pa.int64())}
-    selects = ["_ord"]
-    checks: list[str] = []
-    raws: list[str] = []  # raw columns the misfit checks compare with their typed value
-    for i, (col, lifted) in enumerate(zip(stage_cols, lifted_columns, strict=True)):
-        raw = f"r{i}"
-        if lifted is None:
-            selects.append(f'CAST(NULL AS {col.type}) AS "{col.name}"')
-            continue
-        data[raw], raw_type = lifted
-        typed = typed_sql(col, raw, raw_type)
-        selects.append(f'{typed} AS "{col.name}"')
-        misfit = _misfit_sql(col, raw, raw_type)
-        if misfit:
-            checks.append(misfit)
-            raws.append(raw)
-    for alias, source in (("_parent_version", "_parent_version"), ("_vraw", table.version)):
-        lifted = lifted_of[source] if source else None  # a version column is lifted as text is (never JSON)
-        if lifted is None:
-            selects.append(f"CAST(NULL AS VARCHAR) AS {alias}")
-        else:
-            data[f"{alias}_raw"] = lifted[0]
-            selects.append(f"CAST({alias}_raw AS VARCHAR) AS {alias}")
-    carried = values("_children") if children else []
-    for child in children:
-        flag = f"_complete_{check_identifier(child)}"
-        data[flag] = pa.array([bool(v) and child in v for v in carried], pa.bool_())
-        selects.append(flag)
-    selects.append("CAST(? AS TIMESTAMPTZ) AS _synced_at")
-    view = f"{name}_arrow"
-    # the inner SELECT types each column once; the outer one names the columns whose value did not fit
-    inner = f"SELECT {', '.join(raws + selects)} FROM {view}"
-    bad = f"concat_ws(',', {', '.join(checks)})" if checks else "''"
-    exclude = f" EXCLUDE ({', '.join(raws)})" if raws else ""
-    conn.register(view, pa.table(data))  # DuckDB scans the Arrow table in place
-    try:
-        run(conn, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT *{exclude}, {bad} AS _bad FROM ({inner})", [synced_at])
-    finally:
-        with contextlib.suppress(duckdb.Error):  # after a failed statement the error above is what matters
-            conn.unregister(view)
-    if checks:
+    raw_cols = [*stage_cols, _PARENT_VERSION]
+    document = staging_json.json_document(rows) if staging_json.AVAILABLE and rows else None
+    if document is not None:  # the fast path: DuckDB reads the batch as one JSON document
+        raw_types: dict[str, str | None] = {c.name: JSON if c.type == JSON else "VARCHAR" for c in raw_cols}
+        layout = _Layout(table, stage_cols, raw_types, children)
+        listed = {"_children": "VARCHAR[]"} if children else {}
+        with staging_json.readable(document) as path:
+            scan = staging_json.scan_sql(path, raw_cols, listed)
+            projection = ["_ord", *(f'"{column}" AS {raw}' for column, raw in layout.raw_names.items()), *listed]
+            run(conn, layout.sql(name, f"(SELECT {', '.join(projection)} FROM {scan})"), [synced_at])
+        values: Callable[[str], list] = lambda column: values_of(rows, column)  # noqa: E731
+    else:
+        order, lifted_of, values = _lift(rows, raw_cols, table.name)
+        layout = _Layout(table, stage_cols, {c: None if v is None else v[1] for c, v in lifted_of.items()}, children)
+        data = {"_ord": pa.array(range(len(rows)) if order is None else order, pa.int64())}
+        data |= {raw: lifted_of[column][0] for column, raw in layout.raw_names.items()}
+        if children:
+            data["_children"] = pa.array([list(v or ()) for v in values("_children")], pa.list_(pa.string()))
+        view = f"{name}_arrow"
+        conn.register(view, pa.table(data))  # DuckDB scans the Arrow table in place
+        try:
+            run(conn, layout.sql(name, view), [synced_at])
+        finally:
+            with contextlib.suppress(duckdb.Error):  # after a failed statement the error above is what matters
+                conn.unregister(view)
+    if layout.checks:
         _keep_misfits(conn, rows, name)
     keys = [values(k) for k in table.key]
     try:
@@ -128,6 +114,47 @@ def stage(
     except TypeError:  # an unhashable key value: let the SQL de-duplication decide
         unique = False
     return Staged(name, len(rows), unique)
+
+
+class _Layout:
+    """The staging statement of one batch, given each raw column's SQL type (None: all NULL, not read):
+    `raw_names` maps the columns read to their raw names in the source (r0, r1, ...)."""
+
+    def __init__(self, table: Table, stage_cols: list[Column], raw_types: dict[str, str | None],
+                 children: tuple[str, ...]) -> None:
+        self.raw_names: dict[str, str] = {}
+        self.selects = ["_ord"]
+        self.checks: list[str] = []
+        self.raws: list[str] = []  # raw columns the misfit checks compare with their typed value
+        for i, col in enumerate(stage_cols):
+            raw, raw_type = f"r{i}", raw_types[col.name]
+            if raw_type is None:
+                self.selects.append(f'CAST(NULL AS {col.type}) AS "{col.name}"')
+                continue
+            self.raw_names[col.name] = raw
+            self.selects.append(f'{typed_sql(col, raw, raw_type)} AS "{col.name}"')
+            misfit = _misfit_sql(col, raw, raw_type)
+            if misfit:
+                self.checks.append(misfit)
+                self.raws.append(raw)
+        for alias, source in (("_parent_version", "_parent_version"), ("_vraw", table.version)):
+            if source is None or raw_types[source] is None:  # a version column is lifted as text is (never JSON)
+                self.selects.append(f"CAST(NULL AS VARCHAR) AS {alias}")
+            else:
+                raw = self.raw_names.setdefault(source, f"{alias}_raw")
+                self.selects.append(f"CAST({raw} AS VARCHAR) AS {alias}")
+        for child in children:
+            flag = f"_complete_{check_identifier(child)}"
+            self.selects.append(f"coalesce(list_contains(_children, '{child}'), false) AS {flag}")
+        self.selects.append("CAST(? AS TIMESTAMPTZ) AS _synced_at")
+
+    def sql(self, name: str, source: str) -> str:
+        """CREATE the temp table from `source`: the inner SELECT types each column once; the outer one names
+        the columns whose value did not fit."""
+        inner = f"SELECT {', '.join(self.raws + self.selects)} FROM {source}"
+        bad = f"concat_ws(',', {', '.join(self.checks)})" if self.checks else "''"
+        exclude = f" EXCLUDE ({', '.join(self.raws)})" if self.raws else ""
+        return f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT *{exclude}, {bad} AS _bad FROM ({inner})"
 
 
 def _lift(rows: list[dict], columns: list[Column], table_name: str

@@ -32,7 +32,7 @@ _FLOAT_KINDS = frozenset({float, _NONE})
 _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
-def _default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
@@ -40,13 +40,13 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot store a {type(value).__name__} as JSON")
 
 
-_stdlib = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), default=_default)
+_stdlib = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"), default=json_default)
 
 
 def encode_json(value: Any) -> str:
     """Compact JSON text of a value (UTF-8 kept as is; Decimal as a string, dates in ISO 8601)."""
     try:
-        return orjson.dumps(value, default=_default, option=_ORJSON_OPTIONS).decode()
+        return orjson.dumps(value, default=json_default, option=_ORJSON_OPTIONS).decode()
     except (TypeError, orjson.JSONEncodeError):  # e.g. an int beyond 64 bits: the standard library copes
         return _stdlib.encode(value)
 
@@ -58,7 +58,7 @@ def _json_texts(values: Sequence[Any]) -> list[Any]:
     except (TypeError, orjson.JSONEncodeError):
         pass
     try:
-        return [None if v is None else dumps(v, default=_default, option=opts) for v in values]
+        return [None if v is None else dumps(v, default=json_default, option=opts) for v in values]
     except (TypeError, orjson.JSONEncodeError):
         return [None if v is None else encode_json(v) for v in values]
 

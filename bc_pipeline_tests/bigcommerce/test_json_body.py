@@ -56,3 +56,11 @@ def test_agrees_with_a_regular_expression_on_random_digit_heavy_bodies():
 def test_a_body_of_digits_only_is_searched_whole():
     assert has_long_digit_run(b"1234567" * 10_000)  # more all-digit words than are searched one by one
     assert not has_long_digit_run((b"1" * 18 + b" ") * 10_000)
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json_on_either_path(constant):
+    """Both parsers refuse them, so no page can carry a float that JSON cannot write back (staging does)."""
+    for body in (b'{"price": %s}' % constant, b'{"id": 18446744073709551616, "price": %s}' % constant):
+        with pytest.raises(ValueError):
+            parse_json(body)

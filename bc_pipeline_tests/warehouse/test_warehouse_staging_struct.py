@@ -1,5 +1,6 @@
-"""Staging's fast path (one Arrow struct conversion, staging_struct.py) lands exactly what the column-by-column
-path lands, for batches it takes and for batches that break the field types it learned."""
+"""Staging's three paths land exactly the same table: DuckDB reading the batch as one JSON document
+(staging_json.py, where memfd exists), one Arrow struct conversion (staging_struct.py) and column by column, for
+batches the struct takes and for batches that break the field types it learned."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bc_pipeline.streams import rows_for
-from bc_pipeline.warehouse import staging_struct
+from bc_pipeline.warehouse import staging_json, staging_struct
 from bc_pipeline.warehouse.schema import table
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline_tests.warehouse_support import load, order_with_consignments
@@ -23,11 +24,19 @@ def fresh_hints():
     staging_struct._HINTS.clear()
 
 
-def _staged(conn, table_name: str, rows: list[dict], name: str, *, column_by_column: bool) -> list[tuple]:
+@pytest.fixture
+def arrow_path(monkeypatch):
+    """Staging through Arrow (as where memfd does not exist)."""
+    monkeypatch.setattr(staging_json, "AVAILABLE", False)
+
+
+def _staged(conn, table_name: str, rows: list[dict], name: str, path: str, monkeypatch) -> list[tuple]:
     t = table(table_name)
-    if column_by_column:  # no field in the struct: every column is lifted on its own
-        staging_struct._HINTS[t.name] = {c.name: None for c in t.columns} | {"_parent_version": None}
-    stage(conn, t, rows, SYNCED, name)
+    with monkeypatch.context() as m:
+        m.setattr(staging_json, "AVAILABLE", path == "json")
+        if path == "by_column":  # no field in the struct: every column is lifted on its own
+            staging_struct._HINTS[t.name] = {c.name: None for c in t.columns} | {"_parent_version": None}
+        stage(conn, t, rows, SYNCED, name)
     staging_struct._HINTS.clear()
     return conn.execute(f"SELECT * EXCLUDE (_ord) FROM {name} ORDER BY id").fetchall()
 
@@ -48,17 +57,30 @@ def _orders(*changes: dict) -> list[dict]:
     (({"customer_id": 7.0}, {"customer_id": 19.99}, {"items_total": True}), False),
     (({"items_total": "many"}, {"customer_id": 2**63 - 1}, {"subtotal_ex_tax": 12}), False),
 ])
-def test_both_paths_stage_the_same_table(wh, changes, fits):
+def test_every_path_stages_the_same_table(wh, monkeypatch, changes, fits):
     rows = _orders(*changes)
     columns = [c for c in table("orders").columns if c.name != "_synced_at"]
     assert (staging_struct.struct_columns(rows, columns, "orders") is not None) == fits
     staging_struct._HINTS.clear()
-    fast = _staged(wh.conn, "orders", rows, "_fast", column_by_column=False)
-    by_column = _staged(wh.conn, "orders", rows, "_by_column", column_by_column=True)
+    before = [dict(r) for r in rows]
+    document = _staged(wh.conn, "orders", rows, "_document", "json", monkeypatch)
+    assert rows == before  # the JSON path reads the rows and leaves them as they were
+    fast = _staged(wh.conn, "orders", rows, "_fast", "struct", monkeypatch)
+    by_column = _staged(wh.conn, "orders", rows, "_by_column", "by_column", monkeypatch)
     assert len(fast) == len(changes) and fast == by_column
+    assert document == fast
 
 
-def test_a_fraction_after_a_batch_of_whole_numbers_stays_exact(wh):
+@pytest.mark.skipif(not staging_json.AVAILABLE, reason="the JSON path needs memfd_create (Linux)")
+def test_a_batch_orjson_cannot_encode_takes_the_arrow_path_and_keeps_its_values(wh):
+    rows = _orders({"customer_id": 2**70}, {"customer_id": 5})
+    assert staging_json.json_document(rows) is None  # beyond 64 bits: orjson refuses the batch
+    stage(wh.conn, table("orders"), rows, SYNCED, "_big")
+    got = wh.conn.execute("SELECT customer_id, _extra->>'customer_id' FROM _big ORDER BY _ord").fetchall()
+    assert got == [(None, str(2**70)), (5, None)]
+
+
+def test_a_fraction_after_a_batch_of_whole_numbers_stays_exact(wh, arrow_path):
     products = load("09_products_v3_include_variants__api-specs_2021.json")["data"]
     for p in products:
         p["price"], p["sale_price"] = 10, 19  # this batch teaches "integer" for v3 money
