@@ -88,10 +88,9 @@ def stage(
         layout = _Layout(table, stage_cols, raw_types, children)
         listed = {"_children": "VARCHAR[]"} if children else {}
         with staging_json.readable(document) as path:
-            scan = staging_json.scan_sql(path, raw_cols, listed)
+            scan = staging_json.scan_sql(path, len(document), raw_cols, listed)
             projection = ["_ord", *(f'"{column}" AS {raw}' for column, raw in layout.raw_names.items()), *listed]
             run(conn, layout.sql(name, f"(SELECT {', '.join(projection)} FROM {scan})"), [synced_at])
-        values: Callable[[str], list] = lambda column: values_of(rows, column)  # noqa: E731
     else:
         order, lifted_of, values = _lift(rows, raw_cols, table.name)
         layout = _Layout(table, stage_cols, {c: None if v is None else v[1] for c, v in lifted_of.items()}, children)
@@ -106,14 +105,14 @@ def stage(
         finally:
             with contextlib.suppress(duckdb.Error):  # after a failed statement the error above is what matters
                 conn.unregister(view)
-    if layout.checks:
-        _keep_misfits(conn, rows, name)
-    keys = [values(k) for k in table.key]
-    try:
-        unique = len(set(keys[0] if len(keys) == 1 else zip(*keys, strict=True))) == len(rows)
-    except TypeError:  # an unhashable key value: let the SQL de-duplication decide
-        unique = False
-    return Staged(name, len(rows), unique)
+    # whether the typed keys are unique (a NULL key counts as a duplicate: the de-duplication decides), and the
+    # rows whose values did not fit, in one statement
+    key = ", ".join(f'"{check_identifier(k)}"' for k in table.key)
+    unique, misfits = run(conn, f"SELECT count(DISTINCT ({key})) = count(*), "
+                                f"list([_ord::VARCHAR, _bad]) FILTER (WHERE _bad <> '') FROM {name}")[0]
+    if misfits:
+        _keep_misfits(conn, rows, name, misfits)
+    return Staged(name, len(rows), bool(unique))
 
 
 class _Layout:
@@ -172,10 +171,11 @@ def _lift(rows: list[dict], columns: list[Column], table_name: str
     return order, lifted, by_name.__getitem__
 
 
-def _keep_misfits(conn: duckdb.DuckDBPyConnection, rows: list[dict], name: str) -> None:
-    """Values that did not fit their column's type go to _extra under the column's name."""
-    bad = run(conn, f"SELECT _ord, _bad FROM {name} WHERE _bad <> ''")
-    for ordinal, columns in bad:
+def _keep_misfits(conn: duckdb.DuckDBPyConnection, rows: list[dict], name: str, bad: list[list[str]]) -> None:
+    """Values that did not fit their column's type go to _extra under the column's name (`bad`: each such
+    row's position and the names of its columns that did not fit, comma-separated)."""
+    for position, columns in bad:
+        ordinal = int(position)
         columns = columns.split(",")
         row = rows[ordinal]
         extra = dict(row.get("_extra") or {})

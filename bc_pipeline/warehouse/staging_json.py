@@ -8,7 +8,9 @@ contract column as the text the JSON holds (a number as written, so v3 money sta
 its JSON text), JSON columns as JSON. staging.py then types the text as it types the column-by-column path's.
 
 A row's position in the batch (`_ord`) is its ordinality in the scan (`WITH ORDINALITY`, counted from 1), so
-the rows are not touched. A batch orjson cannot encode (an integer beyond 64 bits) returns None and takes
+the rows are not touched. DuckDB's reader refuses a row longer than its `maximum_object_size`, which is set to
+the document's length (no row is longer). A batch orjson cannot encode (an integer beyond 64 bits) or whose
+document is past LARGEST (64 MiB: the reader's buffer is twice that, within the 512 MB DuckDB may use) takes
 the Arrow path (staging_struct.py, staging_columns.py), as every batch does where memfd does not exist.
 """
 
@@ -24,15 +26,21 @@ from bc_pipeline.warehouse.schema import JSON, Column, check_identifier
 from bc_pipeline.warehouse.staging_columns import json_default
 
 AVAILABLE = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
-_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME  # datetimes as isoformat(), as elsewhere
+LARGEST = 64 << 20  # bytes of the largest document DuckDB reads (see above)
+_DEFAULT_OBJECT_SIZE = 16 << 20  # DuckDB's own default for maximum_object_size
+_OPTIONS = orjson.OPT_NON_STR_KEYS  # keys that are not text: a retry, as the option costs a third more
 
 
 def json_document(rows: Sequence[dict]) -> bytes | None:
-    """The rows as one JSON array; None when orjson cannot encode them."""
+    """The rows as one JSON array; None when orjson cannot encode them or the document is past LARGEST."""
     try:
-        return orjson.dumps(rows, default=json_default, option=_OPTIONS)
-    except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits: the Arrow path keeps it as text
-        return None
+        document = orjson.dumps(rows, default=json_default)  # parsed JSON: text keys (datetimes in ISO 8601)
+    except (TypeError, orjson.JSONEncodeError):
+        try:
+            document = orjson.dumps(rows, default=json_default, option=_OPTIONS)
+        except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits: the Arrow path keeps it as text
+            return None
+    return document if len(document) <= LARGEST else None
 
 
 @contextmanager
@@ -48,14 +56,15 @@ def readable(document: bytes) -> Iterator[str]:
         os.close(fd)
 
 
-def scan_sql(path: str, columns: Sequence[Column], extra: dict[str, str]) -> str:
-    """`read_json` of the document: each column as its raw text (JSON columns as JSON), the `extra` keys with
+def scan_sql(path: str, length: int, columns: Sequence[Column], extra: dict[str, str]) -> str:
+    """`read_json` of the document (`length` bytes): each column as its raw text (JSON columns as JSON), the `extra` keys with
     their DuckDB types, and `_ord`, the row's position (from 0)."""
     types = {c.name: "JSON" if c.type == JSON else "VARCHAR" for c in columns} | extra
     spec = ", ".join(f"'{check_identifier(name)}': '{sql_type}'" for name, sql_type in types.items())
     if not path.startswith("/proc/self/fd/") or not path.removeprefix("/proc/self/fd/").isdigit():
         raise ValueError(f"not a staging document path: {path!r}")
     names = ", ".join(f'"{name}"' for name in types)
+    longest = max(_DEFAULT_OBJECT_SIZE, int(length))  # no row is longer than the document
     scan = (f"read_json('{path}', format = 'array', compression = 'uncompressed', auto_detect = false, "
-            f"columns = {{{spec}}}) WITH ORDINALITY AS scan({names}, _position)")
+            f"maximum_object_size = {longest}, columns = {{{spec}}}) WITH ORDINALITY AS scan({names}, _position)")
     return f"(SELECT *, _position - 1 AS _ord FROM {scan})"

@@ -56,6 +56,10 @@ def _orders(*changes: dict) -> list[dict]:
     # an integer of 19 digits, and money as a JSON number; each batch takes the column-by-column path
     (({"customer_id": 7.0}, {"customer_id": 19.99}, {"items_total": True}), False),
     (({"items_total": "many"}, {"customer_id": 2**63 - 1}, {"subtotal_ex_tax": 12}), False),
+    # Python values no API page holds (a webhook's or a test's rows): a datetime, a Decimal, a dict with an
+    # integer key in a JSON column
+    (({"date_shipped": datetime(2024, 1, 2, 3, 4, 5, 678, tzinfo=UTC)}, {"subtotal_ex_tax": Decimal("12.50")},
+      {"billing_address": {1: "one"}, "date_created": datetime(2024, 5, 6)}), False),
 ])
 def test_every_path_stages_the_same_table(wh, monkeypatch, changes, fits):
     rows = _orders(*changes)
@@ -91,3 +95,21 @@ def test_a_fraction_after_a_batch_of_whole_numbers_stays_exact(wh, arrow_path):
     got = wh.conn.execute("SELECT price, sale_price FROM bigcommerce.products WHERE id = ?",
                           [products[0]["id"]]).fetchone()
     assert got == (Decimal("10.0000"), Decimal("19.9900"))
+
+
+@pytest.mark.skipif(not staging_json.AVAILABLE, reason="the JSON path needs memfd_create (Linux)")
+def test_a_row_longer_than_the_readers_default_limit_is_staged_whole(wh):
+    """DuckDB's JSON reader refuses an object past 32 MB at its defaults; the document's length is the limit."""
+    rows = _orders({"customer_message": "x" * (40 << 20)}, {"customer_message": "short"})
+    stage(wh.conn, table("orders"), rows, SYNCED, "_long")
+    got = wh.conn.execute("SELECT length(customer_message) FROM _long ORDER BY _ord").fetchall()
+    assert got == [(40 << 20,), (5,)]
+
+
+def test_a_document_past_the_largest_takes_the_arrow_path(wh, monkeypatch):
+    rows = _orders({"customer_message": "x" * 5000}, {"customer_message": "short"})
+    monkeypatch.setattr(staging_json, "LARGEST", 1000)
+    assert staging_json.json_document(rows) is None
+    stage(wh.conn, table("orders"), rows, SYNCED, "_arrow")
+    got = wh.conn.execute("SELECT length(customer_message) FROM _arrow ORDER BY _ord").fetchall()
+    assert got == [(5000,), (5,)]
