@@ -242,10 +242,11 @@ def reanalyse(results: dict) -> dict:
                 views.setdefault(name, {})[mode] = view
         entry["peers"].update(views)
         for runs in entry.get("bc_pipeline", {}).values():
-            for view in runs.values():
-                summary = sync_progress.summarise(view.get("progress") or [])
-                if summary["streams"]:  # results from before the progress lines were kept have none
-                    view.update(summary)
+            for value in runs.values():
+                for view in value if isinstance(value, list) else [value]:  # full_repeats: a list of runs
+                    summary = sync_progress.summarise(view.get("progress") or [])
+                    if summary["streams"]:  # results from before the progress lines were kept have none
+                        view.update(summary)
     return results
 
 

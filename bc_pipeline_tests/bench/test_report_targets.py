@@ -31,7 +31,7 @@ def test_each_target_is_judged_from_the_results():
     assert _row(lines, "2,000 orders")[3] == "**missed** by 1.50 s (1.27x the target)"
     assert _row(lines, "50k orders, 200 ms, Standard quota, x floor (minimum pages)")[3].startswith("**missed**")
     assert _row(lines, "50k orders, 200 ms, Standard quota, x floor (+ completions)")[3] == "**pass**"
-    assert _row(lines, "CPU per 1,000 rows, unconstrained 100k")[2:4] == ["0.040 CPU-s", "**pass**"]
+    assert _row(lines, "CPU per 1,000 rows, unconstrained 100k")[2:4] == ["0.0400 CPU-s", "**pass**"]
 
 
 def test_a_part_not_measured_says_so_and_does_not_pass():
@@ -50,5 +50,5 @@ def test_the_cpu_target_reads_the_median_of_the_repeated_full_syncs():
                              {"status": "complete", "cpu_s": 50.0, "records_landed": 1_000_000}]}
     results = {**RESULTS, "sizes": [{"size": "100k", "bc_pipeline": {"unconstrained": runs}}]}
     row = _row(target_lines(results), "CPU per 1,000 rows, unconstrained 100k")
-    assert row[2:4] == ["0.050 CPU-s", "**missed** by 0.005 CPU-s (1.11x the target)"]
-    assert row[4].startswith("median of 3 full syncs (0.044, 0.050, 0.060), 50.0 CPU-s")  # the failed run left out
+    assert row[2:4] == ["0.0500 CPU-s", "**missed** by 0.0050 CPU-s (1.11x the target)"]
+    assert row[4].startswith("median of 3 full syncs (0.0440, 0.0500, 0.0600), 50.0 CPU-s")  # the failed run left out
