@@ -86,11 +86,12 @@ def stage(
     if document is not None:  # the fast path: DuckDB reads the batch as one JSON document
         raw_types: dict[str, str | None] = {c.name: JSON if c.type == JSON else "VARCHAR" for c in raw_cols}
         layout = _Layout(table, stage_cols, raw_types, children)
-        listed = {"_children": "VARCHAR[]"} if children else {}
+        # each column read by its contract name under its raw name (r0, r1, ..., _parent_version_raw)
+        read = {column: (raw, raw_types[column]) for column, raw in layout.raw_names.items()}
+        if children:
+            read["_children"] = ("_children", "VARCHAR[]")
         with staging_json.readable(document) as path:
-            scan = staging_json.scan_sql(path, len(document), raw_cols, listed)
-            projection = ["_ord", *(f'"{column}" AS {raw}' for column, raw in layout.raw_names.items()), *listed]
-            run(conn, layout.sql(name, f"(SELECT {', '.join(projection)} FROM {scan})"), [synced_at])
+            run(conn, layout.sql(name, staging_json.scan_sql(path, len(document), read)), [synced_at])
     else:
         order, lifted_of, values = _lift(rows, raw_cols, table.name)
         layout = _Layout(table, stage_cols, {c: None if v is None else v[1] for c, v in lifted_of.items()}, children)

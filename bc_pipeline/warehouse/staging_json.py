@@ -17,12 +17,12 @@ the Arrow path (staging_struct.py, staging_columns.py), as every batch does wher
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import orjson
 
-from bc_pipeline.warehouse.schema import JSON, Column, check_identifier
+from bc_pipeline.warehouse.schema import check_identifier
 from bc_pipeline.warehouse.staging_columns import json_default
 
 AVAILABLE = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
@@ -56,14 +56,13 @@ def readable(document: bytes) -> Iterator[str]:
         os.close(fd)
 
 
-def scan_sql(path: str, length: int, columns: Sequence[Column], extra: dict[str, str]) -> str:
-    """`read_json` of the document (`length` bytes): each column as its raw text (JSON columns as JSON), the `extra` keys with
-    their DuckDB types, and `_ord`, the row's position (from 0)."""
-    types = {c.name: "JSON" if c.type == JSON else "VARCHAR" for c in columns} | extra
-    spec = ", ".join(f"'{check_identifier(name)}': '{sql_type}'" for name, sql_type in types.items())
+def scan_sql(path: str, length: int, read: Mapping[str, tuple[str, str]]) -> str:
+    """`read_json` of the document (`length` bytes), a subquery: each key of `read` as (its name in the scan,
+    its DuckDB type), and `_ord`, the row's position (from 0)."""
     if not path.startswith("/proc/self/fd/") or not path.removeprefix("/proc/self/fd/").isdigit():
         raise ValueError(f"not a staging document path: {path!r}")
-    names = ", ".join(f'"{name}"' for name in types)
+    spec = ", ".join(f"'{check_identifier(key)}': '{sql_type}'" for key, (_, sql_type) in read.items())
+    names = ", ".join(check_identifier(name) for name, _ in read.values())
     longest = max(_DEFAULT_OBJECT_SIZE, int(length))  # no row is longer than the document
     scan = (f"read_json('{path}', format = 'array', compression = 'uncompressed', auto_detect = false, "
             f"maximum_object_size = {longest}, columns = {{{spec}}}) WITH ORDINALITY AS scan({names}, _position)")
