@@ -90,7 +90,7 @@ def stage(
         read = {column: (raw, raw_types[column]) for column, raw in layout.raw_names.items()}
         if children:
             read["_children"] = ("_children", "VARCHAR[]")
-        with staging_json.readable(document) as path:
+        with staging_json.readable(document, table.name) as path:
             run(conn, layout.sql(name, staging_json.scan_sql(path, len(document), read)), [synced_at])
     else:
         order, lifted_of, values = _lift(rows, raw_cols, table.name)

@@ -4,6 +4,7 @@ batches the struct takes and for batches that break the field types it learned."
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +114,15 @@ def test_a_document_past_the_largest_takes_the_arrow_path(wh, monkeypatch):
     stage(wh.conn, table("orders"), rows, SYNCED, "_arrow")
     got = wh.conn.execute("SELECT length(customer_message) FROM _arrow ORDER BY _ord").fetchall()
     assert got == [(5000,), (5,)]
+
+
+@pytest.mark.skipif(not staging_json.AVAILABLE, reason="the JSON path needs memfd_create (Linux)")
+def test_each_batch_reads_its_own_document_from_the_reused_file(wh):
+    """A table's in-memory file is written again for every batch: a shorter document, then one of the same
+    length, are read exactly (nothing of the one before), and a file in use is never written over."""
+    for i, message in enumerate(["x" * 5000, "short", "SHORT", "y" * 20]):
+        stage(wh.conn, table("orders"), _orders({"customer_message": message}), SYNCED, f"_batch{i}")
+        assert wh.conn.execute(f"SELECT customer_message FROM _batch{i}").fetchall() == [(message,)]
+    with staging_json.readable(b"[1]", "orders") as outer, staging_json.readable(b"[22]", "orders") as inner:
+        assert outer != inner
+        assert Path(outer).read_bytes() == b"[1]" and Path(inner).read_bytes() == b"[22]"
