@@ -119,7 +119,7 @@ class Warehouse:
         run(self.conn, sql_text("written_ids").format(newer=_newer(t), **fmt))
         n_written, n_existed = run(self.conn, f"SELECT count(*), count(*) FILTER (WHERE existed) FROM {written}")[0]
         if n_written:
-            changes.record_merge(self.conn, t, source, written, synced_at)
+            changes.record_merge(self.conn, t, source, written, synced_at, any_existed=bool(n_existed))
             sql = sql_text("write_parents").format(
                 columns=_columns(t),
                 only_written="" if n_written == len(rows) else f"WHERE {_q(key)} IN (SELECT id FROM {written})",

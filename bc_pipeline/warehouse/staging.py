@@ -51,20 +51,18 @@ def typed_sql(column: Column, raw: str, raw_type: str = "VARCHAR") -> str:
         return f"CAST({raw} AS JSON)"
     if column.type == TEXT:
         return raw
+    # TRY_CAST of NULL or '' is NULL for every contract type, so neither is tested apart: each expression
+    # less is less for DuckDB to bind and optimize per batch (a statement's planning was a fifth of its cost)
     if column.type == INSTANT:
-        return (
-            f"CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL "
-            f"WHEN {raw} LIKE '___, %' THEN try_strptime({raw}, '{RFC2822}') "
-            f"ELSE TRY_CAST({raw} AS TIMESTAMPTZ) END"
-        )
-    return f"TRY_CAST(NULLIF({raw}, '') AS {column.type})"
+        return f"CASE WHEN {raw} LIKE '___, %' THEN try_strptime({raw}, '{RFC2822}') ELSE TRY_CAST({raw} AS TIMESTAMPTZ) END"
+    return f"TRY_CAST({raw} AS {column.type})"
 
 
 def _misfit_sql(column: Column, raw: str, raw_type: str) -> str | None:
     """SQL naming the column when its raw value is present but its typed value (same name) is NULL."""
     if column.name.startswith("_") or column.type in (JSON, TEXT) or raw_type == column.type:
         return None
-    present = f"{raw} IS NOT NULL" + (f" AND {raw} <> ''" if raw_type == "VARCHAR" else "")
+    present = f"{raw} <> ''" if raw_type == "VARCHAR" else f"{raw} IS NOT NULL"  # NULL <> '' is NULL: no match
     return f"""CASE WHEN {present} AND "{column.name}" IS NULL THEN '{column.name}' END"""
 
 

@@ -126,3 +126,15 @@ def test_each_batch_reads_its_own_document_from_the_reused_file(wh):
     with staging_json.readable(b"[1]", "orders") as outer, staging_json.readable(b"[22]", "orders") as inner:
         assert outer != inner
         assert Path(outer).read_bytes() == b"[1]" and Path(inner).read_bytes() == b"[22]"
+
+
+@pytest.mark.parametrize("path", ["json", "struct", "by_column"])
+def test_empty_text_is_null_and_not_a_misfit_while_other_text_is_kept(wh, monkeypatch, path):
+    """The API writes "" for an instant or a number it has none of (a v2 order's date_shipped): NULL, nothing
+    in `_extra`. Text that is not a value of the column's type is NULL too, and kept in `_extra`."""
+    rows = _orders({"date_shipped": "", "items_total": "", "subtotal_ex_tax": ""},
+                   {"date_shipped": "soon", "items_total": "many", "subtotal_ex_tax": "Tue, 01 Jan 2030"})
+    _staged(wh.conn, "orders", rows, "_empty", path, monkeypatch)
+    got = wh.conn.execute("SELECT date_shipped, items_total, subtotal_ex_tax, _extra->>'date_shipped', "
+                          "_extra->>'items_total', _extra->>'subtotal_ex_tax' FROM _empty ORDER BY id").fetchall()
+    assert got == [(None, None, None, None, None, None), (None, None, None, "soon", "many", "Tue, 01 Jan 2030")]
