@@ -3,7 +3,8 @@
 Lifting ~60 fields out of every row dict in Python (Arrow's struct converter, a `dict.get` pass per JSON column
 and an `orjson.dumps` call per JSON value) was most of a sync's CPU per record. Here orjson serializes the whole
 batch in one call (in C, no Python object per value) into an anonymous in-memory file (`memfd_create`: nothing
-on disk, nothing left behind by a crash), and DuckDB's JSON reader scans it by path (`/proc/self/fd/N`): every
+on disk, nothing left behind by a crash; one per thread and table, written again for every batch), and DuckDB's
+JSON reader scans it by path (`/proc/self/fd/N`; DuckDB caches no local file, `cache_local_files`): every
 contract column as the text the JSON holds (a number as written, so v3 money stays exact; an object or list as
 its JSON text), JSON columns as JSON. staging.py then types the text as it types the column-by-column path's.
 
@@ -52,6 +53,7 @@ class _Scratch:
 
     def __init__(self) -> None:
         self.fd = os.memfd_create("bc_pipeline_staging", os.MFD_CLOEXEC)
+        self.pid = os.getpid()  # a forked child shares the file with its parent: it makes its own
         self.busy = False
         weakref.finalize(self, os.close, self.fd)
 
@@ -65,18 +67,25 @@ class _Scratch:
         return f"/proc/self/fd/{self.fd}"
 
 
-_scratch = threading.local()  # per thread, per table: {table: _Scratch} (a table's documents are alike in size)
+class _ThreadFiles(threading.local):
+    """Each thread's files, one per table (a table's documents are alike in size)."""
+
+    def __init__(self) -> None:
+        self.by_table: dict[str, _Scratch] = {}
+
+
+_files = _ThreadFiles()
 
 
 @contextmanager
 def readable(document: bytes, table: str = "") -> Iterator[str]:
     """A path DuckDB can read the document from, valid inside the block: an anonymous in-memory file, this
     thread's for `table` (a new one if that is in use: the block is entered again before it ends)."""
-    files = _scratch.__dict__.setdefault("files", {})
-    scratch = files.get(table)
-    if scratch is None or scratch.busy:
+    scratch = _files.by_table.get(table)
+    if scratch is None or scratch.pid != os.getpid():
+        scratch = _files.by_table[table] = _Scratch()
+    elif scratch.busy:  # entered again before the block ended: a file of its own, this once
         scratch = _Scratch()
-        files.setdefault(table, scratch)
     scratch.busy = True
     try:
         yield scratch.hold(document)

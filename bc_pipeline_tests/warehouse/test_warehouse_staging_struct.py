@@ -2,6 +2,7 @@
 (staging_json.py, where memfd exists), one Arrow struct conversion (staging_struct.py) and column by column, for
 batches the struct takes and for batches that break the field types it learned."""
 
+import os
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -138,3 +139,20 @@ def test_empty_text_is_null_and_not_a_misfit_while_other_text_is_kept(wh, monkey
     got = wh.conn.execute("SELECT date_shipped, items_total, subtotal_ex_tax, _extra->>'date_shipped', "
                           "_extra->>'items_total', _extra->>'subtotal_ex_tax' FROM _empty ORDER BY id").fetchall()
     assert got == [(None, None, None, None, None, None), (None, None, None, "soon", "many", "Tue, 01 Jan 2030")]
+
+
+@pytest.mark.skipif(not staging_json.AVAILABLE or not hasattr(os, "fork"), reason="needs memfd_create and fork")
+def test_a_forked_child_writes_its_own_file_never_its_parents():
+    """A child inherits its parent's open files: writing its document into the parent's would change what
+    the parent's next read of that file sees."""
+    with staging_json.readable(b"[1]", "forked") as path:
+        pass
+    child = os.fork()
+    if child == 0:
+        try:
+            with staging_json.readable(b"[2222]", "forked"):
+                pass
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert Path(path).read_bytes() == b"[1]"
