@@ -56,9 +56,7 @@ def record_merge(conn: duckdb.DuckDBPyConnection, t: Table, source: str, written
     `any_existed` False (no written key is stored yet: a first sync's batches) logs each key as created without
     comparing copies (the same rows, from a statement a tenth the size for DuckDB to plan)."""
     if not any_existed:
-        run(conn, f"INSERT INTO {CHANGES_TABLE} (table_name, id, change, run_id, changed_at) "
-                  f"SELECT ?, CAST(id AS VARCHAR), 'created', getvariable('bc_run_id'), ? FROM {written}",
-            [t.name, at])
+        run(conn, sql_text("record_created_changes").format(written=written), [t.name, at])
         return
     (key,) = t.key
     distinct = " OR ".join(f"s.{_q(c.name)} IS DISTINCT FROM t.{_q(c.name)}"
