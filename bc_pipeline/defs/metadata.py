@@ -51,13 +51,17 @@ def _preview(conn: Connection, table: str) -> str:
     return markdown_table(*reads.newest_rows(conn, table, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS))
 
 
-def table_metadata(conn: Connection, table: str, report: StreamReport) -> dict:
-    """Row counts, API figures and a short preview for one table written by one stream."""
+def table_metadata(conn: Connection, table: str, report: StreamReport, rows_written: int | None = None) -> dict:
+    """Row counts, API figures and a short preview for one table owned by one stream. `rows_written`: the
+    rows the whole run wrote to the table, which another stream may have added to (products write variants);
+    the owning stream's own count when not given."""
     total, deleted = reads.row_counts(conn, table)
+    if rows_written is None:
+        rows_written = report.rows.get(table, 0)
     meta: dict = {
         "dagster/row_count": dg.MetadataValue.int(int(total)),
         "dagster/partition_row_count": dg.MetadataValue.int(int(total)),  # the partition is the store: all of it
-        "rows_written_this_run": dg.MetadataValue.int(int(report.rows.get(table, 0))),
+        "rows_written_this_run": dg.MetadataValue.int(int(rows_written)),
         "rows_marked_deleted": dg.MetadataValue.int(int(deleted)),
         "api_stream": report.stream,
         "api_records": dg.MetadataValue.int(report.records),
@@ -67,6 +71,8 @@ def table_metadata(conn: Connection, table: str, report: StreamReport) -> dict:
         "records_per_second": dg.MetadataValue.float(round(report.rate, 1)),
         "preview": dg.MetadataValue.md(_preview(conn, table)),
     }
+    if report.note:
+        meta["api_note"] = report.note
     for part, share in report.time_shares().items():
         meta[f"time_share_{part}"] = dg.MetadataValue.float(share)
     if report.since or report.until:

@@ -74,6 +74,7 @@ class StreamPlan:
     checkpoint_records: int | None = None  # long windows run in time chunks of about this many records,
     # each chunk's completion checkpointed (None: one piece)
     resume_after: datetime | None = None  # a killed run committed [since, resume_after]: continue after it
+    note: str | None = None  # why the plan asks for nothing (ids=()), for the stream's report
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,8 @@ def run_plans(
     synced_at = synced_at or datetime.now(UTC)
     by_stream = {p.stream: p for p in plans}
     reports = {
-        p.stream: StreamReport(p.stream, since=p.since, until=p.until, started=time.monotonic()) for p in plans
+        p.stream: StreamReport(p.stream, since=p.since, until=p.until, started=time.monotonic(), note=p.note)
+        for p in plans
     }
     out: queue.Queue = queue.Queue(maxsize=QUEUE_PAGES)
     stop = threading.Event()

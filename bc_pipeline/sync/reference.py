@@ -32,6 +32,9 @@ from bc_pipeline.sync.engine import Connect, StreamPlan
 from bc_pipeline.warehouse import reads, state
 
 FULL_VARIANTS_EVERY = timedelta(hours=24)
+# What the variants stream's report says when it asks for nothing (runs.py adds the rows the products brought)
+NOT_DUE = "no request: the daily full listing is not due, and changed products bring their variants"
+FIRST_SYNC = "no request: on a first sync the products stream brings every variant"
 
 
 def variants_due(connect: Connect, now: datetime) -> bool:
@@ -67,11 +70,11 @@ def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
     plans = [StreamPlan(s.name, authoritative=s.marks_deletes) for s in full_listings() if s.name in streams]
     if not any(stream(s).by_parent for s in streams):  # variants, the one stream listed by its parents' rows
         return plans, None
-    if not variants_due(connect, now):
-        return plans, lambda: StreamPlan("variants", ids=())  # nothing to ask for; it still records its success
+    if not variants_due(connect, now):  # nothing to ask for; it still records its success
+        return plans, lambda: StreamPlan("variants", ids=(), note=NOT_DUE)
     if with_parents:
         with connect() as conn:
             rows, deleted = reads.row_counts(conn, "products")
         if rows == deleted:  # no live product
-            return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full")
+            return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full", note=FIRST_SYNC)
     return plans, lambda: _full_listing(connect)  # by the products that have landed by then

@@ -28,6 +28,7 @@ class StreamReport:
     error: str | None = None
     failure: BaseException | None = field(default=None, repr=False, compare=False)  # the exception behind `error`
     high_water_mark: datetime | None = None
+    note: str | None = None  # why a stream made no request, when it had reason not to (e.g. variants)
     # where the time went, in seconds summed over the threads that spent it (fetch and parse run on several
     # concurrent threads, so they can exceed the stream's wall time `seconds`): HTTP, JSON decoding,
     # flattening to rows (writer thread), DuckDB merges (writer thread)
@@ -56,8 +57,10 @@ class StreamReport:
             until = self.until.isoformat(timespec="seconds") if self.until else "now"
             window = f" [{since} .. {until}]"
         status = f" FAILED: {self.error}" if self.error else ""
+        if self.note:
+            status += f" ({self.note})"
         shares = self.time_shares()
-        if shares and self.write_seconds:  # fetch and parse run on several threads: their sum exceeds the wall
+        if shares and self.write_seconds and (self.requests or self.records):  # fetch and parse run on several threads: their sum exceeds the wall
             seconds = self.phase_seconds()
             status += (" (summed over threads: "
                        + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")")

@@ -56,8 +56,19 @@ def sync_streams(
     reports = run_plans(client, connect, plans + reference, progress=progress)
     if children is not None and not any(reports[p].error for p in parents if p in reports):
         # (when their parents' stream failed, the children are not synced either: no report, no state)
-        reports |= run_plans(client, connect, [children()], progress=progress)
+        reports |= _with_parents_rows(run_plans(client, connect, [children()], progress=progress), reports)
     return reports, windows
+
+
+def _with_parents_rows(children: dict[str, StreamReport], parents: dict[str, StreamReport]) -> dict[str, StreamReport]:
+    """A child stream that asked for nothing says how many of its rows its parents' stream wrote in this run
+    (products list with include=variants), so its line never reads as if nothing landed."""
+    for name, report in children.items():
+        parent = parents.get(registered(name).by_parent or "")
+        if report.note and not report.requests and parent is not None:
+            brought = sum(parent.rows.get(t, 0) for t in registered(name).tables)
+            report.note += f"; {brought:,} rows came with {parent.stream} in this run"
+    return children
 
 
 def _dated_plans(connect: Connect, streams: list[str], *, kind: WindowKind, bulk_start: datetime,

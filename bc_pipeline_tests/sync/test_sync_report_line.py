@@ -28,3 +28,10 @@ def test_the_benchmark_reads_the_line_back():
 def test_a_failed_stream_says_so():
     line = StreamReport("customers", error="BigCommerce answered 500").progress_line()
     assert "FAILED: BigCommerce answered 500" in line
+
+
+def test_a_stream_that_asked_for_nothing_says_why_and_shows_no_breakdown():
+    note = "no request: on a first sync the products stream brings every variant; 752 rows came with products"
+    line = StreamReport("variants", seconds=0.01, write_seconds=0.001, note=note).progress_line()
+    assert line.endswith(f"over 0.0s ({note})") and "summed over threads" not in line
+    assert parse_line(line)["failed"] is None

@@ -8,6 +8,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
@@ -61,31 +62,44 @@ def synced(tmp_path_factory):
     variant listing (a day later)."""
     db = tmp_path_factory.mktemp("variants") / "bc.duckdb"
     with Emulator(EmulatorConfig(seed=3, customers=20, orders=20, products=400, quota=None)) as emu:
-        run_sync(emu, db)
+        result = run_sync(emu, db)
         first = listing_requests(emu)
         plan, report = full_listing(emu, db)
         assert report.error is None and report.deleted == 0
-        yield emu, db, first, listing_requests(emu)
+        yield emu, db, first, listing_requests(emu), result
 
 
 def test_a_first_sync_lists_no_variants_the_products_brought(synced):
     """The products stream lists with include=variants: on a first sync (no product in the warehouse yet)
     the due full listing would re-read exactly those, so it is recorded done without a request."""
-    emu, db, first, _ = synced
+    emu, db, first, _, _ = synced
     assert first == []
     with warehouse_connection(db, read_only=True) as conn:
         assert state.last_success_at(conn, "variants_full") is not None
 
 
+def test_the_variants_asset_says_its_rows_came_with_the_products(synced):
+    """The variants stream made no request, but the run wrote every variant (through the products stream):
+    its materialization counts them, and its note says where they came from."""
+    emu, _, _, _, result = synced
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key == dg.AssetKey(["bigcommerce", "variants"])]
+    metadata = {k: v.value for k, v in event.materialization.metadata.items()}
+    assert metadata["api_requests"] == 0
+    assert metadata["rows_written_this_run"] == metadata["dagster/row_count"] == len(truth(emu))
+    assert metadata["api_note"].startswith("no request: on a first sync the products stream brings every variant")
+    assert metadata["api_note"].endswith(f"; {len(truth(emu)):,} rows came with products in this run")
+
+
 def test_a_first_sync_lands_every_variant_once(synced):
-    emu, db, _, _ = synced
+    emu, db, _, _, _ = synced
     landed = ids(db, "variants", include_deleted=True)
     assert landed == truth(emu) and len(landed) > 1000
     assert deleted_ids(db) == []
 
 
 def test_the_full_listing_goes_by_product_in_about_one_request_per_page(synced):
-    emu, _, _, made = synced
+    emu, _, _, made, _ = synced
     minimum = math.ceil(len(truth(emu)) / 250)
     assert minimum < len(made) + 1 <= minimum + 3, f"{len(made)} requests for {minimum} pages"
     listed = [int(p) for e in made for p in e.query["product_id:in"].split(",")]
