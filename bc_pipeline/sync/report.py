@@ -42,9 +42,13 @@ class StreamReport:
                 "transform": self.transform_seconds, "write": self.write_seconds}
 
     def time_shares(self) -> dict[str, float]:
+        """Each phase's share of the summed phase seconds; none for a stream that fetched nothing (its few
+        milliseconds of bookkeeping would read as "write 100%")."""
         parts = self.phase_seconds()
         total = sum(parts.values())
-        return {k: round(v / total, 3) for k, v in parts.items()} if total > 0 else {}
+        if total <= 0 or not (self.requests or self.records):
+            return {}
+        return {k: round(v / total, 3) for k, v in parts.items()}
 
     @property
     def rate(self) -> float:
@@ -60,7 +64,7 @@ class StreamReport:
         if self.note:
             status += f" ({self.note})"
         shares = self.time_shares()
-        if shares and self.write_seconds and (self.requests or self.records):  # fetch and parse run on several threads: their sum exceeds the wall
+        if shares and self.write_seconds:  # fetch and parse run on several threads: their sum exceeds the wall
             seconds = self.phase_seconds()
             status += (" (summed over threads: "
                        + ", ".join(f"{k} {v:.0%} {seconds[k]:.1f}s" for k, v in shares.items()) + ")")
