@@ -8,45 +8,11 @@ import sys
 
 import click
 
-from bc_pipeline.cli.environment import configured_stores, ensure_dagster_home, pick_store, settings_or_exit
+from bc_pipeline.cli.environment import configured_stores, ensure_dagster_home, settings_or_exit
 from bc_pipeline.cli.interrupts import Interrupted, stop_on_signals
-from bc_pipeline.config import Settings
-from bc_pipeline.stores import Store
+from bc_pipeline.cli.webhooks_remove import remove
+from bc_pipeline.cli.webhooks_store import STORE_OPTION, call_store, chosen_store
 from bc_pipeline.webhooks.receiver import DEADLINE_S, DEFAULT_THREADS
-
-STORE_OPTION = click.option("--store", "label", metavar="LABEL", default=None,
-                            help="The store of the stores file (BC_STORES_FILE) to work on.")
-
-
-def _store(settings: Settings, label: str | None = None) -> Store:
-    """The one store a command talks to: the BC_* store, or the stores file's (--store when it has several)."""
-    stores = configured_stores(settings)
-    if not stores:
-        raise click.ClickException(
-            "no store credentials: set BC_STORE_HASH and BC_ACCESS_TOKEN (and BC_API_URL for an emulator)"
-        )
-    if label is None and len(stores) > 1:
-        raise click.ClickException(f"name the store with --store LABEL; known stores: "
-                                   f"{', '.join(s.label for s in stores)}")
-    return pick_store(stores, label)[0]
-
-
-def call_store(store: Store, call):
-    """`call(client, token)` against the store; an API error becomes one `Error:` line."""
-    from bc_pipeline.bigcommerce.client import BigCommerceClient
-    from bc_pipeline.bigcommerce.errors import BigCommerceError
-
-    try:
-        token = store.access_token().get_secret_value()
-        client = BigCommerceClient(store.api_url, store.store_hash, token, token_env=store.token_env)
-    except (ValueError, BigCommerceError) as exc:  # its token variable is not set, or the token cannot be sent
-        raise click.ClickException(str(exc)) from None
-    try:
-        return call(client, token)
-    except BigCommerceError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        client.close()
 
 
 @click.group()
@@ -75,7 +41,7 @@ def register(destination: str, headers: tuple[str, ...], scopes: tuple[str, ...]
     from bc_pipeline.webhooks.scopes import SUBSCRIBED_SCOPES
 
     settings = settings_or_exit()
-    store = _store(settings, label)
+    store = chosen_store(settings, label)
     sent = dict(_header(h) for h in headers)
     if not sent and settings.webhook_secret is not None:
         sent = {settings.webhook_secret_header: settings.webhook_secret.get_secret_value()}
@@ -95,7 +61,7 @@ def list_command(label: str | None) -> None:
     """The store's webhook subscriptions for this API account (header values are not shown)."""
     from bc_pipeline.webhooks.hooks import list_hooks
 
-    hooks = call_store(_store(settings_or_exit(), label), lambda client, token: list_hooks(client))
+    hooks = call_store(chosen_store(settings_or_exit(), label), lambda client, token: list_hooks(client))
     if not hooks:
         click.echo("no webhooks registered for this API account")
     for h in hooks:
@@ -111,7 +77,7 @@ def apply(verbose: bool) -> None:
     settings = settings_or_exit()
     stores = configured_stores(settings)
     if not stores:
-        _store(settings)
+        chosen_store(settings)
     home = ensure_dagster_home()
     from bc_pipeline.cli.webhooks_run import apply_inbox
     from bc_pipeline.webhooks.routing import webhook_root
@@ -176,8 +142,5 @@ def _log_to_stderr(logger: str, fmt: str, level: int) -> None:
     target.setLevel(level)
     target.propagate = False
 
-
-# `webhooks remove` lives in its own module, which uses the helpers above: imported last, so they exist.
-from bc_pipeline.cli.webhooks_remove import remove  # noqa: E402
 
 webhooks.add_command(remove)
