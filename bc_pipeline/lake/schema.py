@@ -32,7 +32,7 @@ from pyiceberg.types import (
 
 from bc_pipeline.lake.settings import NAMESPACE
 from bc_pipeline.lake.upkeep import TABLE_PROPERTIES, missing_properties
-from bc_pipeline.warehouse.schema import Table
+from bc_pipeline.warehouse.contract import Table
 
 STORE_COLUMN = "store"
 _SIMPLE: dict[str, IcebergType] = {

@@ -16,7 +16,7 @@ from pyiceberg.catalog.sql import SqlCatalog
 from sqlalchemy.engine import make_url
 
 from bc_pipeline.config import Settings, load_settings
-from bc_pipeline.warehouse.schema import SCHEMA
+from bc_pipeline.warehouse.contract import SCHEMA
 
 NAMESPACE = SCHEMA  # the lake's tables are named like the warehouse's
 CATALOG_NAME = "bc_pipeline"

@@ -3,8 +3,9 @@ from the warehouse contract (warehouse/schema.py), so a mapping is validated wit
 
 from __future__ import annotations
 
-from bc_pipeline.warehouse.schema import MAPPED_SCHEMA, TABLES
-from bc_pipeline.warehouse.schema import SCHEMA as RAW_SCHEMA
+from bc_pipeline.warehouse.contract import MAPPED_SCHEMA
+from bc_pipeline.warehouse.contract import SCHEMA as RAW_SCHEMA
+from bc_pipeline.warehouse.schema import TABLES
 
 __all__ = ["BOOKKEEPING", "MAPPED_SCHEMA", "RAW_SCHEMA", "contract_columns", "is_json"]  # the schemas: named there
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from bc_pipeline.warehouse.schema import SCHEMA, Table, check_identifier
+from bc_pipeline.warehouse.contract import SCHEMA, Table, check_identifier
 from bc_pipeline.warehouse.sql import run, sql_text
 
 CHANGES_TABLE = f"{SCHEMA}._changes"

@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bc_pipeline.warehouse.contract import SCHEMA
 from bc_pipeline.warehouse.errors import Connection
-from bc_pipeline.warehouse.schema import SCHEMA
 from bc_pipeline.warehouse.sql import run
 
 CHECK_STATE = f"{SCHEMA}._check_state"

@@ -7,7 +7,7 @@ A cart already gone when its event is applied (converted or expired: 404) is rec
 its other columns NULL. `currency` is the cart's `currency.code` (the API's object holds only the code).
 """
 
-from bc_pipeline.warehouse.schema import BOOL, ID, INSTANT, INT, JSON, MONEY, TEXT, C, make_table
+from bc_pipeline.warehouse.contract import BOOL, ID, INSTANT, INT, JSON, MONEY, TEXT, C, make_table
 
 ABANDONED_CARTS = make_table(
     "abandoned_carts",

@@ -4,7 +4,7 @@ Field names and meanings follow reference/catalog/*_catalog.v3.yml. V3 money arr
 stored as DECIMAL(18,4) from the number's text, never through float arithmetic.
 """
 
-from bc_pipeline.warehouse.schema import BOOL, ID, INSTANT, INT, JSON, MEASURE, MONEY, TEXT, C, make_table
+from bc_pipeline.warehouse.contract import BOOL, ID, INSTANT, INT, JSON, MEASURE, MONEY, TEXT, C, make_table
 
 PRODUCTS = make_table(
     "products",

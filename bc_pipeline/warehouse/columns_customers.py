@@ -4,7 +4,7 @@ Field names and meanings follow reference/customers.v3.yml and subscribers.v3.ym
 customer_addresses; attributes, form fields and store credit stay on the customer row as JSON.
 """
 
-from bc_pipeline.warehouse.schema import BOOL, ID, INSTANT, INT, JSON, TEXT, C, make_table
+from bc_pipeline.warehouse.contract import BOOL, ID, INSTANT, INT, JSON, TEXT, C, make_table
 
 CUSTOMERS = make_table(
     "customers",

@@ -4,7 +4,7 @@ Field names and meanings follow reference/orders.v2.oas2.yml; v2 money arrives a
 as RFC 2822 strings (stored as UTC instants).
 """
 
-from bc_pipeline.warehouse.schema import (
+from bc_pipeline.warehouse.contract import (
     BOOL,
     ID,
     INSTANT,

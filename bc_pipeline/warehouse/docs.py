@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bc_pipeline.warehouse.schema import SCHEMA, TABLES, Table
+from bc_pipeline.warehouse.contract import SCHEMA, Table
+from bc_pipeline.warehouse.schema import TABLES
 
 HEADER = f"""# The DuckDB contract: schema `{SCHEMA}`
 

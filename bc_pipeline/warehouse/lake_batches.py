@@ -15,8 +15,9 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from bc_pipeline.warehouse.contract import Table
 from bc_pipeline.warehouse.errors import Connection
-from bc_pipeline.warehouse.schema import TABLES, Table
+from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.sql import run
 
 # Past this many ids a scoped replace costs more than replacing the store's partition.

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bc_pipeline.warehouse.contract import SCHEMA
 from bc_pipeline.warehouse.errors import Connection
-from bc_pipeline.warehouse.schema import SCHEMA
 from bc_pipeline.warehouse.sql import run
 
 STATE_TABLE = f"{SCHEMA}._lake_published"

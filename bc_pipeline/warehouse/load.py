@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 import duckdb
 
 from bc_pipeline.warehouse import changes
-from bc_pipeline.warehouse.schema import TABLES, Table, check_identifier, table
+from bc_pipeline.warehouse.contract import Table, check_identifier
+from bc_pipeline.warehouse.schema import TABLES, table
 from bc_pipeline.warehouse.sql import run, sql_text
 from bc_pipeline.warehouse.staging import stage
 from bc_pipeline.warehouse.state import StateWrite, apply_writes

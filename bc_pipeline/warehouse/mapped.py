@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bc_pipeline.warehouse.contract import MAPPED_SCHEMA, SCHEMA
 from bc_pipeline.warehouse.errors import Connection
-from bc_pipeline.warehouse.schema import MAPPED_SCHEMA, SCHEMA
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.sql_text import ident, literal
 

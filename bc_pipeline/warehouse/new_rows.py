@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 
 from bc_pipeline.warehouse.changes import CHANGES_TABLE
-from bc_pipeline.warehouse.schema import FEED_SCHEMA
+from bc_pipeline.warehouse.contract import FEED_SCHEMA
 from bc_pipeline.warehouse.schema import table as contract_table
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.transaction import transaction

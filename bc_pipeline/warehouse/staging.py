@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from bc_pipeline.gc_pause import gc_paused
 from bc_pipeline.warehouse import staging_json
-from bc_pipeline.warehouse.schema import INSTANT, JSON, TEXT, Column, Table, check_identifier
+from bc_pipeline.warehouse.contract import INSTANT, JSON, TEXT, Column, Table, check_identifier
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.staging_columns import arrow_column, encode_json, transpose
 from bc_pipeline.warehouse.staging_struct import Lifted, learn, struct_columns, values_of

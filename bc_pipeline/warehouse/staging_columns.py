@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from bc_pipeline.warehouse.schema import JSON
+from bc_pipeline.warehouse.contract import JSON
 
 _NONE = type(None)
 _TEXT_KINDS = frozenset({str, _NONE})

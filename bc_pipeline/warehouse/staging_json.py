@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 import orjson
 
-from bc_pipeline.warehouse.schema import check_identifier
+from bc_pipeline.warehouse.contract import check_identifier
 from bc_pipeline.warehouse.staging_columns import json_default
 
 AVAILABLE = hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from bc_pipeline.warehouse.schema import BOOL, ID, INSTANT, INT, JSON, NUMBER, TEXT, Column
+from bc_pipeline.warehouse.contract import BOOL, ID, INSTANT, INT, JSON, NUMBER, TEXT, Column
 from bc_pipeline.warehouse.staging_columns import arrow_column
 
 Lifted = tuple[pa.Array, str] | None  # a column's Arrow array and its SQL type; None when all NULL

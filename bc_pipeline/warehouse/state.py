@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-from bc_pipeline.warehouse.schema import SCHEMA
+from bc_pipeline.warehouse.contract import SCHEMA
 from bc_pipeline.warehouse.sql import run, sql_text
 
 STATE_TABLE = f"{SCHEMA}._sync_state"

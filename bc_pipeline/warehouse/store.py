@@ -28,13 +28,8 @@ from urllib.parse import urlsplit
 import duckdb
 
 from bc_pipeline.config import store_label
-from bc_pipeline.warehouse.schema import (
-    FEED_SCHEMA,
-    MAPPED_SCHEMA,
-    SCHEMA,
-    TABLES,
-    check_identifier,
-)
+from bc_pipeline.warehouse.contract import FEED_SCHEMA, MAPPED_SCHEMA, SCHEMA, check_identifier
+from bc_pipeline.warehouse.schema import TABLES
 from bc_pipeline.warehouse.sql import run
 from bc_pipeline.warehouse.state import StateWrite
 from bc_pipeline.warehouse.transaction import transaction
