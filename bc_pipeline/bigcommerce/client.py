@@ -84,7 +84,6 @@ class BigCommerceClient:
         self.gate = gate or QuotaGate()
         self.clock = clock or StoreClock()
         self.stats = RequestStats()
-        self.gate.on_wait = lambda seconds: self.stats.add(throttled_seconds=seconds)
         self._base = f"{self.api_url}/stores/{store_hash}"
         # Connections kept open: a stream's listing runs max_workers requests at once and its completions (up to
         # four batches, each on its own worker pool) as many again; a smaller pool would close and reopen them.
@@ -131,7 +130,8 @@ class BigCommerceClient:
         url = self._base + path
         used = throttled = 0
         while True:
-            self.gate.acquire()
+            if waited := self.gate.acquire():
+                self.stats.add(throttled_seconds=waited)
             response: requests.Response | None = None
             started = time.monotonic()
             try:
@@ -160,7 +160,7 @@ class BigCommerceClient:
                         f"BigCommerce kept answering 429 (rate limited) to {what} after {throttled - 1} waits",
                         request=what, status=429)
                 self.stats.add(throttled=1)
-                self.gate.wait_after_429(response.headers, throttled - 1)
+                self.stats.add(throttled_seconds=self.gate.wait_after_429(response.headers, throttled - 1))
                 continue
             if status < 300:
                 if status == 204 or not body.strip():
@@ -186,7 +186,7 @@ class BigCommerceClient:
             raise ApiUnavailableError(
                 f"BigCommerce API unavailable: {what} failed {used} times (retry budget {self.max_retries}); "
                 f"last answer: {last}", request=what, status=last)
-        self.gate.sleep(min(30.0, self.backoff_factor * (2 ** (used - 1))))
+        self.stats.add(throttled_seconds=self.gate.sleep(min(30.0, self.backoff_factor * (2 ** (used - 1)))))
 
     def _transport_error(self, exc: Exception, what: str) -> Exception:
         reason: Any = exc

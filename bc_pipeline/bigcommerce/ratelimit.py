@@ -1,10 +1,12 @@
-"""A shared quota gate: paces every request of one client by BigCommerce's rate-limit headers.
+"""A shared quota gate: paces every request to one store (its per-stream clients share one gate) by
+BigCommerce's rate-limit headers.
 
 Every response carries X-Rate-Limit-Requests-Left / -Requests-Quota / -Time-Reset-Ms / -Time-Window-Ms.
 The gate keeps the latest values. Before a request it checks the known requests left minus the requests
 already in flight; when that is exhausted it waits until the known reset time, and no longer. A 429 waits
 exactly the reset time it was given (or X-Retry-After seconds); a 429 without those headers (platform
-load shedding) backs off exponentially with jitter. The clock and sleeper are injectable so that tests can
+load shedding) backs off exponentially with jitter. Each wait is returned to the client that waited, which
+counts it in its own stats. The clock and sleeper are injectable so that tests can
 assert the waits without wall time.
 """
 
@@ -67,20 +69,22 @@ class QuotaGate:
         self._in_flight = 0
         self.throttled_seconds = 0.0
         self.sleeps: list[float] = []  # every wait the gate made, in seconds (for stats and tests)
-        self.on_wait: Callable[[float], None] | None = None  # told of every wait (the client's stats)
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> float:
+        """Wait `seconds` (counted as throttled); returns them, for the waiting client's own stats (the gate is
+        shared by every stream's client, so it cannot tell them itself)."""
         if seconds <= 0:
-            return
+            return 0.0
         with self._lock:
             self.throttled_seconds += seconds
             self.sleeps.append(seconds)
-        if self.on_wait is not None:
-            self.on_wait(seconds)
         self.sleeper(seconds)
+        return seconds
 
-    def acquire(self) -> None:
-        """Wait (only) while the known quota is used up, then count one request in flight."""
+    def acquire(self) -> float:
+        """Wait (only) while the known quota is used up, then count one request in flight; returns the seconds
+        waited."""
+        waited = 0.0
         while True:
             with self._lock:
                 now = self.clock()
@@ -89,9 +93,9 @@ class QuotaGate:
                     self._left, self._reset_at = self._quota, None
                 if self._left is None or self._left - self._in_flight > 0 or self._reset_at is None:
                     self._in_flight += 1
-                    return
+                    return waited
                 wait = self._reset_at - now
-            self.sleep(wait)
+            waited += self.sleep(wait)
 
     def release(self, headers: Mapping[str, str] | None) -> None:
         """Count the request done and learn the quota from its response headers (if any)."""
@@ -125,8 +129,7 @@ class QuotaGate:
                 self._reset_at = self.clock() + wait
                 if rl.quota is not None:
                     self._quota = rl.quota
-        self.sleep(wait)
-        return wait
+        return self.sleep(wait)
 
     def allowed_workers(self, max_workers: int) -> int:
         """How many concurrent workers the remaining quota allows (1..max_workers)."""

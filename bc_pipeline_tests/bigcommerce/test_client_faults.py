@@ -58,6 +58,22 @@ def test_the_gate_paces_by_the_headers_so_no_429_is_met():
     assert stats["throttled_seconds"] > 0 and waits and all(0 < w <= 0.4 for w in waits)
 
 
+def test_each_stream_client_counts_its_own_waits_on_the_shared_gate():
+    """The per-stream clients share the store's gate; a wait is counted by the client that waited (the gate used
+    to tell only the last client made from it, whichever stream waited)."""
+    with Emulator(EmulatorConfig(seed=4, customers=5, orders=5, products=2, quota=3, window_ms=400)) as emu:
+        with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token) as client:
+            waiting, idle = client.sibling(), client.sibling()
+            for _ in range(8):
+                waiting.store_time()
+            stats = {name: c.stats.snapshot() for name, c in (("waiting", waiting), ("idle", idle))}
+            waited = sum(client.gate.sleeps)
+            waiting.close()
+            idle.close()
+    assert stats["idle"]["throttled_seconds"] == 0 and stats["idle"]["requests"] == 0
+    assert waited > 0 and abs(stats["waiting"]["throttled_seconds"] - waited) < 0.002
+
+
 def test_tight_quota_listing_is_complete():
     cfg = EmulatorConfig(seed=4, customers=50, orders=1100, products=10, quota=3, window_ms=300)
     with Emulator(cfg) as emu:
