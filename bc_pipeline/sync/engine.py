@@ -70,7 +70,7 @@ class StreamPlan:
     # List by parent, one listing per batch (listing.parent_filter); authoritative then judges only the rows
     # whose parent (listing.parent_key) was listed.
     parent_batches: tuple[tuple[int, ...], ...] | None = None
-    state_key: str | None = None  # where its success is recorded (default: the stream's name)
+    state_key: str | None = None  # where its success is also recorded (besides under the stream's name)
     checkpoint_records: int | None = None  # long windows run in time chunks of about this many records,
     # each chunk's completion checkpointed (None: one piece)
     resume_after: datetime | None = None  # a killed run committed [since, resume_after]: continue after it
@@ -218,10 +218,10 @@ class _Writer:
             )
         if final and plan.checkpoint_records and plan.since is not None:
             state_writes.append(state.clear_progress_write(plan.stream, plan.since, plan.since))
-        if final:
-            state_writes.append(
+        if final:  # a success under its own key too (variants_full is also a variants success)
+            state_writes += [
                 state.success_write(
-                    plan.state_key or plan.stream,
+                    key,
                     high_water_mark=plan.high_water_mark,
                     window_start=plan.since,
                     window_end=plan.until,
@@ -229,7 +229,8 @@ class _Writer:
                     requests=report.requests,
                     at=self.synced_at,
                 )
-            )
+                for key in dict.fromkeys((plan.stream, plan.state_key or plan.stream))
+            ]
         if records or state_writes:
             started = time.monotonic()
             rows = registered(plan.stream).flatten(records)  # in place: the batch's records become its rows

@@ -76,6 +76,7 @@ def test_a_first_sync_lists_no_variants_the_products_brought(synced):
     assert first == []
     with warehouse_connection(db, read_only=True) as conn:
         assert state.last_success_at(conn, "variants_full") is not None
+        assert state.last_success_at(conn, "variants") == state.last_success_at(conn, "variants_full")
 
 
 def test_the_variants_asset_says_its_rows_came_with_the_products(synced):
