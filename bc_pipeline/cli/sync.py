@@ -206,10 +206,13 @@ def _check_store(store: Store, *, named: bool) -> str | None:
     finally:
         client.close()
     click.echo(f"Store {store.store_hash} at {store.api_url}" + (f" ({store.label})" if named else ""))
-    click.echo(f"{'resource':<22} {'readable':<9} {'status':<7} scope to grant")
+    width = max(len("resource"), *(len(r.resource) for r in results))
+    click.echo(f"{'resource':<{width}} {'readable':<9} {'status':<7} scope to grant")
     for r in results:
-        grant = "" if r.readable else r.scope_to_grant or "?"
-        click.echo(f"{r.resource:<22} {'yes' if r.readable else 'NO':<9} {r.status!s:<7} {grant}")
+        grant = r.scope_to_grant or "?"
+        if r.readable:  # a probe of an id no store has answers 404 when the token may read the resource
+            grant = "(404 for an id no store has: the scope is granted)" if r.status == 404 else ""
+        click.echo(f"{r.resource:<{width}} {'yes' if r.readable else 'NO':<9} {r.status!s:<7} {grant}".rstrip())
     if not all(r.readable for r in results):
         return "some resources are not readable: grant the scopes listed above"
     return None

@@ -108,6 +108,19 @@ def test_unreachable_api_url_names_the_url(setup):
     assert "Cannot reach the BigCommerce API at http://127.0.0.1:9" in line and "BC_API_URL" in line
 
 
+def test_check_with_every_scope_says_so_in_aligned_columns(setup):
+    """Every resource readable; the carts probe (a cart id no store has) answers 404, which the line explains;
+    the longest resource name does not push its row out of the columns."""
+    root, _, env, _ = setup
+    proc = cli(root, env, "check")
+    assert proc.returncode == 0, proc.stderr
+    header, *rows = proc.stdout.splitlines()[1:]
+    column = header.index("readable")
+    assert rows and all(row[column:].startswith("yes ") for row in rows), proc.stdout
+    [carts] = [row for row in rows if row.startswith("abandoned carts ")]
+    assert carts.endswith("404     (404 for an id no store has: the scope is granted)")
+
+
 def test_check_missing_scope_prints_the_scope_to_grant_per_resource(setup):
     root, _, env, _ = setup
     proc = cli(root, {**env, "BC_ACCESS_TOKEN": "orders-only-token"}, "check")
