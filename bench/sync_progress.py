@@ -27,6 +27,7 @@ _LINE = re.compile(
     r"(?: \[(?P<since>\S+) \.\. (?P<until>\S+)\])?(?P<rest>.*)$"
 )
 _SHARES = re.compile(r" \((?:summed over threads: )?(?P<shares>fetch \d+%[^()]*)\)\s*$")
+_QUOTA_WAIT = re.compile(r" \(waited (?P<sec>[\d,.]+)s of it for the API quota\)")
 _PHASE = re.compile(r"(?P<phase>fetch|parse|transform|write) (?P<pct>\d+)%(?: (?P<sec>[\d,.]+) ?s)?")
 
 
@@ -49,6 +50,9 @@ def parse_line(line: str) -> dict[str, Any] | None:
             shares[part["phase"]] = int(part["pct"]) / 100
             if part["sec"] is not None:
                 seconds[part["phase"]] = float(part["sec"].replace(",", ""))
+    waited = _QUOTA_WAIT.search(rest)
+    if waited:
+        rest = rest[: waited.start()] + rest[waited.end():]
     failed = rest.strip()
     return {
         "stream": match["stream"], "records": _int(match["records"]), "pages": _int(match["pages"]),
@@ -58,6 +62,7 @@ def parse_line(line: str) -> dict[str, Any] | None:
         "failed": failed.removeprefix("FAILED:").strip() if failed.startswith("FAILED") else None,
         "shares": shares or None,
         "phase_seconds": seconds if seconds and set(seconds) == set(PHASES) else None,
+        "quota_wait_s": float(waited["sec"].replace(",", "")) if waited else 0.0,
     }
 
 

@@ -130,8 +130,10 @@ class BigCommerceClient:
         url = self._base + path
         used = throttled = 0
         while True:
+            asked = time.monotonic()
             if waited := self.gate.acquire():
                 self.stats.add(throttled_seconds=waited)
+                self.stats.add_quota_wait(asked, time.monotonic())
             response: requests.Response | None = None
             started = time.monotonic()
             try:
@@ -160,7 +162,9 @@ class BigCommerceClient:
                         f"BigCommerce kept answering 429 (rate limited) to {what} after {throttled - 1} waits",
                         request=what, status=429)
                 self.stats.add(throttled=1)
+                asked = time.monotonic()
                 self.stats.add(throttled_seconds=self.gate.wait_after_429(response.headers, throttled - 1))
+                self.stats.add_quota_wait(asked, time.monotonic())
                 continue
             if status < 300:
                 if status == 204 or not body.strip():

@@ -68,6 +68,7 @@ def table_metadata(conn: Connection, table: str, report: StreamReport, rows_writ
         "api_pages": dg.MetadataValue.int(report.pages),
         "api_requests": dg.MetadataValue.int(report.requests),
         "api_seconds": dg.MetadataValue.float(round(report.seconds, 3)),
+        "api_quota_wait_seconds": dg.MetadataValue.float(round(report.quota_wait_seconds, 3)),
         "records_per_second": dg.MetadataValue.float(round(report.rate, 1)),
         "preview": dg.MetadataValue.md(_preview(conn, table)),
     }

@@ -312,6 +312,7 @@ def run_plans(
         reports[stream].requests = int(stats.get("requests", reports[stream].requests))
         reports[stream].fetch_seconds = float(stats.get("fetch_seconds", 0.0))
         reports[stream].parse_seconds = float(stats.get("parse_seconds", 0.0))
+        reports[stream].quota_wait_seconds = float(stats.get("quota_wait_seconds", 0.0))
         client.stats.add(**stats)  # the caller's client still counts everything its streams asked for
         stream_client.close()
     return reports

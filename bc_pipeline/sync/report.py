@@ -36,6 +36,9 @@ class StreamReport:
     parse_seconds: float = 0.0
     transform_seconds: float = 0.0
     write_seconds: float = 0.0
+    # wall seconds of `seconds` during which the stream waited for the API quota (its requests were held back
+    # until the quota's window reset): the part of a slow sync that is the store's plan, not the pipeline
+    quota_wait_seconds: float = 0.0
 
     def phase_seconds(self) -> dict[str, float]:
         return {"fetch": self.fetch_seconds, "parse": self.parse_seconds,
@@ -61,6 +64,8 @@ class StreamReport:
             until = self.until.isoformat(timespec="seconds") if self.until else "now"
             window = f" [{since} .. {until}]"
         status = f" FAILED: {self.error}" if self.error else ""
+        if self.quota_wait_seconds >= 0.05:
+            status += f" (waited {self.quota_wait_seconds:.1f}s of it for the API quota)"
         if self.note:
             status += f" ({self.note})"
         shares = self.time_shares()

@@ -87,6 +87,7 @@ def test_the_variants_asset_says_its_rows_came_with_the_products(synced):
                if e.asset_key == dg.AssetKey(["bigcommerce", "variants"])]
     metadata = {k: v.value for k, v in event.materialization.metadata.items()}
     assert metadata["api_requests"] == 0 and not any(k.startswith("time_share_") for k in metadata)
+    assert metadata["api_quota_wait_seconds"] == 0  # a store without a quota
     assert metadata["rows_written_this_run"] == metadata["dagster/row_count"] == len(truth(emu))
     assert metadata["api_note"].startswith("no request: on a first sync the products stream brings every variant")
     assert metadata["api_note"].endswith(f"; {len(truth(emu)):,} rows came with products in this run")

@@ -1,0 +1,34 @@
+"""A stream held back by the store's quota says how long (StreamReport.quota_wait_seconds, its progress line
+and the `api_quota_wait_seconds` metadata): the part of a slow sync that is the store's API plan, not the
+pipeline. Threads waiting for the same reset count once, so it is wall time within the stream's own."""
+
+from __future__ import annotations
+
+from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.sync.engine import StreamPlan, run_plans
+from bc_pipeline_tests.sync_harness import ids, warehouse_for
+from bench.sync_progress import parse_line
+
+
+def sync_orders(emu, db):
+    with BigCommerceClient(emu.api_url, emu.store_hash, emu.access_token, max_workers=4) as client:
+        return run_plans(client, warehouse_for(emu, db).get_connection, [StreamPlan("orders")])["orders"]
+
+
+def test_a_stream_under_a_tight_quota_says_how_long_it_waited(make_emulator, tmp_path):
+    # 8 pages of orders against 3 requests per 0.5 s window: at least two resets to wait for
+    emu, db = make_emulator(orders=2_000, customers=10, products=5, quota=3, window_ms=500), tmp_path / "bc.duckdb"
+    report = sync_orders(emu, db)
+    assert report.error is None
+    assert ids(db, "orders", include_deleted=True) == sorted(int(o["id"]) for o in emu.store.records("orders"))
+    assert 0.5 <= report.quota_wait_seconds < report.seconds
+    line = report.progress_line()
+    assert f"(waited {report.quota_wait_seconds:.1f}s of it for the API quota)" in line
+    parsed = parse_line(line)
+    assert parsed["failed"] is None and parsed["quota_wait_s"] == round(report.quota_wait_seconds, 1)
+
+
+def test_a_stream_the_quota_never_held_back_says_nothing_of_it(make_emulator, tmp_path):
+    report = sync_orders(make_emulator(orders=600, customers=10, products=5, quota=None), tmp_path / "bc.duckdb")
+    assert report.error is None and report.quota_wait_seconds == 0
+    assert "API quota" not in report.progress_line()
