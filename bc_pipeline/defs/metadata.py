@@ -51,13 +51,10 @@ def _preview(conn: Connection, table: str) -> str:
     return markdown_table(*reads.newest_rows(conn, table, rows=PREVIEW_ROWS, columns=PREVIEW_COLUMNS))
 
 
-def table_metadata(conn: Connection, table: str, report: StreamReport, rows_written: int | None = None) -> dict:
+def table_metadata(conn: Connection, table: str, report: StreamReport, rows_written: int) -> dict:
     """Row counts, API figures and a short preview for one table owned by one stream. `rows_written`: the
-    rows the whole run wrote to the table, which another stream may have added to (products write variants);
-    the owning stream's own count when not given."""
+    rows the whole run wrote to the table, which another stream may have added to (products write variants)."""
     total, deleted = reads.row_counts(conn, table)
-    if rows_written is None:
-        rows_written = report.rows.get(table, 0)
     meta: dict = {
         "dagster/row_count": dg.MetadataValue.int(int(total)),
         "dagster/partition_row_count": dg.MetadataValue.int(int(total)),  # the partition is the store: all of it

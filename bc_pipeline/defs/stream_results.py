@@ -28,7 +28,7 @@ def stream_results(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         for name, report in reports.items():
             for table in () if report.error else tables_of(name):
                 if raw_key(table) in chosen:
-                    metadata = table_metadata(conn, table, report, rows_written=written[table])
+                    metadata = table_metadata(conn, table, report, written[table])
                     yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
                     yield from raw_check_results(context, conn, table, every_row=every_row)
     fail_on_stream_errors(context, reports)
