@@ -131,9 +131,7 @@ class BigCommerceClient:
         used = throttled = 0
         while True:
             asked = time.monotonic()
-            if waited := self.gate.acquire():
-                self.stats.add(throttled_seconds=waited)
-                self.stats.add_quota_wait(asked, time.monotonic())
+            self._count_quota_wait(asked, self.gate.acquire())
             response: requests.Response | None = None
             started = time.monotonic()
             try:
@@ -163,8 +161,7 @@ class BigCommerceClient:
                         request=what, status=429)
                 self.stats.add(throttled=1)
                 asked = time.monotonic()
-                self.stats.add(throttled_seconds=self.gate.wait_after_429(response.headers, throttled - 1))
-                self.stats.add_quota_wait(asked, time.monotonic())
+                self._count_quota_wait(asked, self.gate.wait_after_429(response.headers, throttled - 1))
                 continue
             if status < 300:
                 if status == 204 or not body.strip():
@@ -181,6 +178,12 @@ class BigCommerceClient:
             raise self._status_error(status, body, path, what)
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _count_quota_wait(self, asked: float, seconds: float) -> None:
+        """This client's wait for the shared quota gate, from `asked` until now (`seconds` slept)."""
+        if seconds:
+            self.stats.add(throttled_seconds=seconds)
+            self.stats.add_quota_wait(asked, time.monotonic())
+
     def _count(self, response: requests.Response, body: bytes, truncated: bool = False) -> None:
         repeats = retries_used(response) + (1 if truncated else 0)
         self.stats.add(requests=1 + retries_used(response), retries=repeats, bytes=len(body))
