@@ -2,8 +2,14 @@
 BigCommerce's rate-limit headers.
 
 Every response carries X-Rate-Limit-Requests-Left / -Requests-Quota / -Time-Reset-Ms / -Time-Window-Ms.
-The gate keeps the latest values. Before a request it checks the known requests left minus the requests
-already in flight; when that is exhausted it waits until the known reset time, and no longer. A 429 waits
+The gate keeps what they say of the current window. Within one window the requests left only go down, so the
+lowest value seen wins (and the earliest reset time: each is read on the answer's arrival, so each is late
+by its way back): threads release their responses out of order, and a late response's higher count is
+stale (taking it let a few requests too many go out at each window's end, and each met a 429). A response
+whose reset time falls in the window that already ended is ignored; one whose reset time is half a window or
+more later than the known one opens the next window. Without X-Rate-Limit-Time-Window-Ms there is no telling
+windows apart, and the latest values win. Before a request it checks the known requests left minus the
+requests already in flight; when that is exhausted it waits until the known reset time, and no longer. A 429 waits
 exactly the reset time it was given (or X-Retry-After seconds); a 429 without those headers (platform
 load shedding) backs off exponentially with jitter. Each wait is returned to the client that waited, which
 counts it in its own stats. The clock and sleeper are injectable so that tests can
@@ -66,6 +72,7 @@ class QuotaGate:
         self._left: int | None = None
         self._quota: int | None = None
         self._reset_at: float | None = None
+        self._ended_at: float | None = None  # when the last window known to have turned over ended
         self._in_flight = 0
         self.throttled_seconds = 0.0
         self.sleeps: list[float] = []  # every wait the gate made, in seconds (for stats and tests)
@@ -90,7 +97,7 @@ class QuotaGate:
                 now = self.clock()
                 if self._reset_at is not None and now >= self._reset_at:
                     # The window has turned over: the whole quota is available again (or unknown).
-                    self._left, self._reset_at = self._quota, None
+                    self._left, self._reset_at, self._ended_at = self._quota, None, self._reset_at
                 if self._left is None or self._left - self._in_flight > 0 or self._reset_at is None:
                     self._in_flight += 1
                     return waited
@@ -107,10 +114,26 @@ class QuotaGate:
     def _learn(self, rl: RateLimitHeaders) -> None:
         if rl.quota is not None:
             self._quota = rl.quota
+        if rl.reset_ms is None:
+            if rl.left is not None:
+                self._left = rl.left
+            return
+        reset_at = self.clock() + rl.reset_ms / 1000.0
+        half = (rl.window_ms or 0) / 2000.0
+        if half and self._reset_at is None and self._ended_at is not None and reset_at <= self._ended_at + half:
+            return  # answered in the window that has already turned over: says nothing of this one
+        if half and self._reset_at is not None:
+            if reset_at < self._reset_at - half:
+                return  # from an earlier window
+            if reset_at <= self._reset_at + half and rl.left is not None and self._left is not None:
+                # The same window: a higher count is stale, and every reset estimate is late by the answer's
+                # way back (it is read on arrival), so the earliest is the closest.
+                self._left = min(self._left, rl.left)
+                self._reset_at = min(self._reset_at, reset_at)
+                return
         if rl.left is not None:
             self._left = rl.left
-        if rl.reset_ms is not None:
-            self._reset_at = self.clock() + rl.reset_ms / 1000.0
+        self._reset_at = reset_at
 
     def wait_after_429(self, headers: Mapping[str, str], attempt: int) -> float:
         """Wait as a 429 asks: its reset time exactly, else X-Retry-After, else backoff with jitter."""

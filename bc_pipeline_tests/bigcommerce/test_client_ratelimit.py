@@ -1,5 +1,7 @@
 """The quota gate waits for the known reset time and no longer (fake clock: no wall time)."""
 
+import pytest
+
 from bc_pipeline.bigcommerce.ratelimit import QuotaGate
 
 
@@ -16,9 +18,10 @@ class FakeClock:
         self.now += seconds
 
 
-def headers(left, reset_ms, quota=150):
-    return {"x-rate-limit-requests-left": str(left), "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
-            "X-RATE-LIMIT-REQUESTS-QUOTA": str(quota), "X-Rate-Limit-Time-Window-Ms": "3000"}
+def headers(left, reset_ms, quota=150, window_ms=3000):
+    sent = {"x-rate-limit-requests-left": str(left), "X-Rate-Limit-Time-Reset-Ms": str(reset_ms),
+            "X-RATE-LIMIT-REQUESTS-QUOTA": str(quota), "X-Rate-Limit-Time-Window-Ms": str(window_ms)}
+    return {k: v for k, v in sent.items() if v != "None"}
 
 
 def test_no_wait_while_quota_is_left():
@@ -68,5 +71,46 @@ def test_allowed_workers_follows_the_remaining_quota():
     gate.acquire()
     gate.release(headers(left=3, reset_ms=1000))
     assert gate.allowed_workers(8) == 3
-    gate.release(headers(left=100, reset_ms=1000))
+    clock.now += 1.0
+    gate.release(headers(left=100, reset_ms=3000))  # the next window
     assert gate.allowed_workers(8) == 8
+
+
+def test_a_higher_count_released_late_in_the_same_window_is_stale():
+    """Threads release responses out of order: the server answered `left=5` before `left=3`, but the gate hears
+    3 first. Taking the 5 let two requests too many go out at the window's end, each met by a 429."""
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    for _ in range(2):
+        gate.acquire()
+    gate.release(headers(left=3, reset_ms=1000))
+    clock.now += 0.01
+    gate.release(headers(left=5, reset_ms=1010))
+    assert gate.snapshot()["left"] == 3
+    for _ in range(3):
+        gate.acquire()
+    assert clock.slept == []
+    gate.acquire()  # the fourth would be over the quota: waits for the reset
+    assert clock.slept == pytest.approx([0.99])
+
+
+def test_an_answer_from_the_window_that_turned_over_is_ignored():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    gate.acquire()
+    gate.release(headers(left=0, reset_ms=500))
+    gate.acquire()  # waits out the window, then the whole quota is there again
+    assert clock.slept == [0.5] and gate.snapshot()["left"] == 150
+    gate.release(headers(left=1, reset_ms=20))  # a straggler answered just before the reset
+    assert gate.snapshot()["left"] == 150
+    gate.release(headers(left=149, reset_ms=2990))  # the new window's first answer
+    assert gate.snapshot()["left"] == 149 and abs(gate.snapshot()["reset_in_s"] - 2.99) < 1e-9
+
+
+def test_without_the_window_size_the_latest_count_wins():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep)
+    gate.acquire()
+    gate.release(headers(left=3, reset_ms=1000, window_ms=None))
+    gate.release(headers(left=5, reset_ms=1000, window_ms=None))
+    assert gate.snapshot()["left"] == 5
