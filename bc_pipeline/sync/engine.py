@@ -218,7 +218,7 @@ class _Writer:
             )
         if final and plan.checkpoint_records and plan.since is not None:
             state_writes.append(state.clear_progress_write(plan.stream, plan.since, plan.since))
-        if final:  # a success under its own key too (variants_full is also a variants success)
+        if final:  # a success under its own key too (the full variants listing's is also a variants success)
             state_writes += [
                 state.success_write(
                     key,

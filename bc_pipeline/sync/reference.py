@@ -40,7 +40,7 @@ FIRST_SYNC = "no request: on a first sync the products stream brings every varia
 def variants_due(connect: Connect, now: datetime) -> bool:
     """Whether the full variant listing is due: none succeeded in the last FULL_VARIANTS_EVERY."""
     with connect() as conn:
-        last_full = state.last_success_at(conn, "variants_full")
+        last_full = state.last_success_at(conn, state.FULL_VARIANTS_KEY)
     return last_full is None or now - last_full >= FULL_VARIANTS_EVERY
 
 
@@ -49,7 +49,7 @@ def _full_listing(connect: Connect) -> StreamPlan:
     with connect() as conn:
         counts = reads.variant_counts(conn)
     batches = tuple(tuple(b) for b in packed_batches(counts)) if counts else None
-    return StreamPlan("variants", authoritative=True, state_key="variants_full", parent_batches=batches)
+    return StreamPlan("variants", authoritative=True, state_key=state.FULL_VARIANTS_KEY, parent_batches=batches)
 
 
 def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
@@ -76,5 +76,5 @@ def reference_plans(connect: Connect, streams: list[str], now: datetime, *,
         with connect() as conn:
             rows, deleted = reads.row_counts(conn, "products")
         if rows == deleted:  # no live product
-            return plans, lambda: StreamPlan("variants", ids=(), state_key="variants_full", note=FIRST_SYNC)
+            return plans, lambda: StreamPlan("variants", ids=(), state_key=state.FULL_VARIANTS_KEY, note=FIRST_SYNC)
     return plans, lambda: _full_listing(connect)  # by the products that have landed by then

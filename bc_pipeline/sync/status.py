@@ -16,7 +16,7 @@ from bc_pipeline.warehouse.schema import table as contract_table
 
 @dataclass(frozen=True)
 class StreamStatus:
-    stream: str
+    stream: str  # the stream, or what else the sync state keeps a line for (the daily full variants listing)
     last_success_at: datetime | None
     high_water_mark: datetime | None
     last_error: str | None  # only while no success came after it
@@ -33,11 +33,15 @@ class Status:
     rows: dict[str, tuple[int, int]]  # qualified table name -> (rows, rows marked deleted)
 
 
+_LABELS = {state.FULL_VARIANTS_KEY: state.FULL_VARIANTS_LABEL}
+
+
 def read_status(db_path: Path) -> Status:
     """Every stream's status and every raw table's row counts, from a read-only connection."""
     with warehouse_connection(db_path, read_only=True) as conn:
         states = state.read_states(conn)
         counts = reads.all_row_counts(conn)
-    streams = [StreamStatus(s.stream, s.last_success_at, s.high_water_mark, s.current_error, s.last_error_at)
+    streams = [StreamStatus(_LABELS.get(s.stream, s.stream), s.last_success_at, s.high_water_mark,
+                            s.current_error, s.last_error_at)
                for s in states.values()]
     return Status(streams, {contract_table(t).qualified: c for t, c in counts.items()})

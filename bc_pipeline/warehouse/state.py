@@ -28,6 +28,10 @@ from bc_pipeline.warehouse.sql import run, sql_text
 STATE_TABLE = f"{SCHEMA}._sync_state"
 PROGRESS_TABLE = f"{SCHEMA}._sync_progress"
 MAX_ERROR_CHARS = 2000
+# A line of the state that is not a stream: the daily full variants listing (sync/reference.py), whose success
+# is also a variants success. `bc-pipeline status` shows it as FULL_VARIANTS_LABEL.
+FULL_VARIANTS_KEY = "variants_full"
+FULL_VARIANTS_LABEL = "variants (full)"
 
 
 @dataclass(frozen=True)

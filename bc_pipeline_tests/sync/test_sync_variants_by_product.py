@@ -13,8 +13,10 @@ import pytest
 
 from bc_emulator import Emulator, EmulatorConfig
 from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.cli.status_text import format_status
 from bc_pipeline.sync.engine import StreamPlan, apply_ids, run_plans
 from bc_pipeline.sync.reference import FULL_VARIANTS_EVERY, reference_plans
+from bc_pipeline.sync.status import read_status
 from bc_pipeline.warehouse import state
 from bc_pipeline.warehouse.connect import warehouse_connection
 from bc_pipeline_tests.sync_harness import ids, run_sync, warehouse_for
@@ -77,6 +79,15 @@ def test_a_first_sync_lists_no_variants_the_products_brought(synced):
     with warehouse_connection(db, read_only=True) as conn:
         assert state.last_success_at(conn, "variants_full") is not None
         assert state.last_success_at(conn, "variants") == state.last_success_at(conn, "variants_full")
+
+
+def test_status_names_the_full_listing_in_words(synced):
+    """`bc-pipeline status` shows the full listing's line as "variants (full)", not its state key."""
+    _, db, _, _, _ = synced
+    names = [s.stream for s in read_status(db).streams]
+    assert "variants" in names and "variants (full)" in names and "variants_full" not in names
+    text = format_status(read_status(db))
+    assert "\nvariants (full) " in text and "variants_full" not in text
 
 
 def test_the_variants_asset_says_its_rows_came_with_the_products(synced):
