@@ -51,6 +51,7 @@ _HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 _FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 API_PATH_EXPECTED = "an API PATH like https://api.bigcommerce.com/stores/abc123/v3/"
 STORE_HASH_EXPECTED = "a store hash (letters and digits, e.g. abc123)"
+MAX_QUOTA_RESERVE_PERCENT = 90  # a reserve above this would leave a sync almost nothing
 
 
 def store_label(store_hash: str) -> str:
@@ -93,6 +94,12 @@ def check_timezone(value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError("is not an IANA timezone (e.g. UTC, America/Chicago)") from None
     return value
+
+
+def check_quota_reserve(value: object) -> int:
+    """A share of each rate-limit window, in percent, left to the store's other apps."""
+    return _whole(value, 0, MAX_QUOTA_RESERVE_PERCENT,
+                  f"a whole number of percent from 0 to {MAX_QUOTA_RESERVE_PERCENT}")
 
 
 # The rules a store's address and clock follow, in the BC_* settings and in each entry of the stores file.
@@ -138,6 +145,9 @@ class Settings(BaseModel):
                                         "lower case, so each store has its own file).")
     mapping_file: Path | None = _setting(None, "BC_MAPPING_FILE", "The field and order-status mapping file; "
                                          "unset: the shipped default.")
+    quota_reserve_percent: int = _setting(0, "BC_QUOTA_RESERVE_PERCENT", "The share of each API rate-limit "
+                                          "window (percent, 0 to 90) a sync leaves to the store's other apps "
+                                          "(they share its quota); 0: each window is used whole.")
     # Schedules and syncs
     sync_cron: str = _setting(DEFAULT_SYNC_CRON, "BC_SYNC_CRON", "The incremental schedule (one run per store "
                               "per tick).")
@@ -237,6 +247,11 @@ class Settings(BaseModel):
     @classmethod
     def _retention(cls, value: object) -> int:
         return _whole(value, 1, 3650, "a whole number of days from 1 to 3650")
+
+    @field_validator("quota_reserve_percent", mode="before")
+    @classmethod
+    def _quota_reserve(cls, value: object) -> int:
+        return check_quota_reserve(value)
 
     @field_validator("sync_parallel", mode="before")
     @classmethod

@@ -21,8 +21,9 @@ Generated from `bc_pipeline/config.py` (class `Settings`) by `python -m bc_pipel
 Every variable is read from the environment (and from a `.env` file in the working directory, for the
 `bc-pipeline` commands), once per process, and validated at once: an invalid value stops the command or the
 definitions from loading with one line naming the variable and what is wrong. With a stores file
-(`BC_STORES_FILE`), the store variables (hash, token, URL, start date, timezone, file, mapping) come from each
-store's entry instead (README, "Production and many stores"); the others apply to every store.
+(`BC_STORES_FILE`), the store variables (hash, token, URL, start date, timezone, file, mapping, quota
+reserve) come from each store's entry instead (README, "Production and many stores"); the others apply to
+every store.
 
 | Variable | Default | Meaning |
 |---|---|---|

@@ -69,7 +69,8 @@ class BigCommerceClient:
                  timeout: tuple[float, float] = (5, 30), max_workers: int = 8, max_retries: int = 5,
                  user_agent: str = DEFAULT_USER_AGENT, backoff_factor: float = 0.5,
                  max_throttled: int = 50, gate: QuotaGate | None = None,
-                 clock: StoreClock | None = None, token_env: str = "BC_ACCESS_TOKEN") -> None:
+                 clock: StoreClock | None = None, token_env: str = "BC_ACCESS_TOKEN",
+                 quota_reserve_percent: int = 0) -> None:
         if not _HEADER_VALUE.fullmatch(access_token):
             raise AuthError(f"the access token in {token_env} holds spaces, line breaks or other characters a "
                             "token never has (it is not shown here); copy it again from the store's API account")
@@ -81,7 +82,7 @@ class BigCommerceClient:
         self.max_retries = max(0, max_retries)
         self.max_throttled = max_throttled
         self.backoff_factor = backoff_factor
-        self.gate = gate or QuotaGate()
+        self.gate = gate or QuotaGate(reserve_percent=quota_reserve_percent)  # siblings share it
         self.clock = clock or StoreClock()
         self.stats = RequestStats()
         self._base = f"{self.api_url}/stores/{store_hash}"

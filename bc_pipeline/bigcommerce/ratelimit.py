@@ -9,7 +9,9 @@ stale (taking it let a few requests too many go out at each window's end, and ea
 whose reset time falls in the window that already ended is ignored; one whose reset time is half a window or
 more later than the known one opens the next window. Without X-Rate-Limit-Time-Window-Ms there is no telling
 windows apart, and the latest values win. Before a request it checks the known requests left minus the
-requests already in flight; when that is exhausted it waits until the known reset time, and no longer. A 429 waits
+requests already in flight, and the share of the window kept for the store's other apps (`reserve_percent`
+of the quota: the quota is shared by every app on the store, and a sync that bursts each window whole leaves
+them nothing until its reset); when that is exhausted it waits until the known reset time, and no longer. A 429 waits
 exactly the reset time it was given (or X-Retry-After seconds); a 429 without those headers (platform
 load shedding) backs off exponentially with jitter. Each wait is returned to the client that waited, which
 counts it in its own stats. The clock and sleeper are injectable so that tests can
@@ -18,11 +20,14 @@ assert the waits without wall time.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from bc_pipeline.config import MAX_QUOTA_RESERVE_PERCENT
 
 
 def _header(headers: Mapping[str, str], name: str) -> float | None:
@@ -63,8 +68,11 @@ class QuotaGate:
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic,
                  sleeper: Callable[[float], None] = time.sleep,
-                 backoff_base_s: float = 0.5, backoff_max_s: float = 30.0) -> None:
+                 backoff_base_s: float = 0.5, backoff_max_s: float = 30.0, reserve_percent: int = 0) -> None:
+        if not 0 <= reserve_percent <= MAX_QUOTA_RESERVE_PERCENT:
+            raise ValueError(f"reserve_percent {reserve_percent} is not 0 to {MAX_QUOTA_RESERVE_PERCENT}")
         self.clock = clock
+        self.reserve_percent = reserve_percent
         self.sleeper = sleeper
         self.backoff_base_s = backoff_base_s
         self.backoff_max_s = backoff_max_s
@@ -98,11 +106,17 @@ class QuotaGate:
                 if self._reset_at is not None and now >= self._reset_at:
                     # The window has turned over: the whole quota is available again (or unknown).
                     self._left, self._reset_at, self._ended_at = self._quota, None, self._reset_at
-                if self._left is None or self._left - self._in_flight > 0 or self._reset_at is None:
+                if self._left is None or self._usable() > 0 or self._reset_at is None:
                     self._in_flight += 1
                     return waited
                 wait = self._reset_at - now
             waited += self.sleep(wait)
+
+    def _usable(self) -> int:
+        """Requests this client may still send in the window (under the lock): what is left, less those in
+        flight and the share kept for the store's other apps."""
+        reserve = math.ceil((self._quota or 0) * self.reserve_percent / 100)
+        return (self._left or 0) - self._in_flight - reserve
 
     def release(self, headers: Mapping[str, str] | None) -> None:
         """Count the request done and learn the quota from its response headers (if any)."""
@@ -159,7 +173,7 @@ class QuotaGate:
         with self._lock:
             if self._left is None:
                 return max_workers
-            return max(1, min(max_workers, self._left - self._in_flight))
+            return max(1, min(max_workers, self._usable()))
 
     def snapshot(self) -> dict[str, float | int | None]:
         with self._lock:

@@ -117,7 +117,8 @@ def demo_store(settings: Settings, api_url: str) -> Store:
     """The embedded emulator's store, with the BC_* settings that still apply (file, dates, mapping)."""
     return Store(label=settings.store_label, store_hash=DEMO_STORE["store_hash"], token_env=DEMO_TOKEN_ENV,
                  api_url=api_url, start_date=settings.start_date, timezone=settings.timezone,
-                 duckdb_path=settings.duckdb_path, mapping_file=settings.mapping_file)
+                 duckdb_path=settings.duckdb_path, mapping_file=settings.mapping_file,
+                 quota_reserve_percent=settings.quota_reserve_percent)
 
 
 @contextmanager

@@ -147,11 +147,9 @@ def _claim_file(active: Store, *, reset: bool) -> None:
 
 def _store_answers(active: Store) -> None:
     """Ask the store its time (one request): refuse with the API's reason if the hash or token is wrong."""
-    from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
 
-    client = BigCommerceClient(active.api_url, active.store_hash, active.access_token().get_secret_value(),
-                               token_env=active.token_env)
+    client = active.client()
     try:
         client.store_time()
     except BigCommerceError as exc:
@@ -189,14 +187,12 @@ def check(label: str | None) -> None:
 
 def _check_store(store: Store, *, named: bool) -> str | None:
     """Print the store's access table; return why it is not fully readable, or None."""
-    from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
     from bc_pipeline.bigcommerce.scopes import check_access
     from bc_pipeline.streams import probes
 
     try:
-        client = BigCommerceClient(store.api_url, store.store_hash, store.access_token().get_secret_value(),
-                                   token_env=store.token_env)
+        client = store.client()
     except (ValueError, BigCommerceError) as exc:  # its token variable is not set, or the token cannot be sent
         return str(exc)
     try:

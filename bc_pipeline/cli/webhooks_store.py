@@ -27,12 +27,11 @@ def chosen_store(settings: Settings, label: str | None = None) -> Store:
 
 def call_store(store: Store, call):
     """`call(client, token)` against the store; an API error becomes one `Error:` line."""
-    from bc_pipeline.bigcommerce.client import BigCommerceClient
     from bc_pipeline.bigcommerce.errors import BigCommerceError
 
     try:
         token = store.access_token().get_secret_value()
-        client = BigCommerceClient(store.api_url, store.store_hash, token, token_env=store.token_env)
+        client = store.client()
     except (ValueError, BigCommerceError) as exc:  # its token variable is not set, or the token cannot be sent
         raise click.ClickException(str(exc)) from None
     try:

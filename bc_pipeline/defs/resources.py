@@ -24,6 +24,7 @@ import dagster as dg
 from pydantic import Field, PrivateAttr
 
 from bc_pipeline.bigcommerce.client import BigCommerceClient
+from bc_pipeline.config import check_quota_reserve
 from bc_pipeline.defs.settings import settings
 from bc_pipeline.stores import STORE_TAG, Store, configured_stores
 from bc_pipeline.warehouse import changes
@@ -45,19 +46,22 @@ class StoreSpec(dg.Config):
     timezone: str = "UTC"
     duckdb_path: str
     mapping_file: str | None = None
+    quota_reserve_percent: int = 0
 
     @classmethod
     def of(cls, store: Store) -> "StoreSpec":
         return cls(label=store.label, store_hash=store.store_hash, token_env=store.token_env, api_url=store.api_url,
                    start_date=store.start_date.isoformat(), timezone=store.timezone,
                    duckdb_path=str(store.duckdb_path),
-                   mapping_file=str(store.mapping_file) if store.mapping_file else None)
+                   mapping_file=str(store.mapping_file) if store.mapping_file else None,
+                   quota_reserve_percent=store.quota_reserve_percent)
 
     def to_store(self) -> Store:
         return Store(label=self.label, store_hash=self.store_hash, token_env=self.token_env, api_url=self.api_url,
                      start_date=date.fromisoformat(self.start_date), timezone=self.timezone,
                      duckdb_path=Path(self.duckdb_path),
-                     mapping_file=Path(self.mapping_file) if self.mapping_file else None)
+                     mapping_file=Path(self.mapping_file) if self.mapping_file else None,
+                     quota_reserve_percent=check_quota_reserve(self.quota_reserve_percent))
 
 
 def stores_run_config(stores: list[Store]) -> dict:
@@ -133,10 +137,7 @@ class BigCommerceResource(_RunStore):
     timeout_s: float = 30.0  # read timeout per request (the connect timeout is at most 5 s)
 
     def client(self) -> BigCommerceClient:
-        store = self.store
-        return BigCommerceClient(store.api_url, store.store_hash, store.access_token().get_secret_value(),
-                                 max_workers=self.max_workers, timeout=(min(5.0, self.timeout_s), self.timeout_s),
-                                 token_env=store.token_env)
+        return self.store.client(max_workers=self.max_workers, timeout=(min(5.0, self.timeout_s), self.timeout_s))
 
 
 class WarehouseResource(_RunStore):

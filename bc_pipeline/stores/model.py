@@ -11,6 +11,7 @@ File shape (BC_STORES_FILE, see README "Production and many stores"):
         api_url: http://127.0.0.1:8765   # optional, default the real API (or the api_path's host)
         duckdb_path: data/stores/acme.duckdb   # optional, this is the default
         mapping_file: acme-mapping.yaml  # optional
+        quota_reserve_percent: 20        # optional, default 0: each rate-limit window's share left to others
 
 Validators never echo a value that could be a secret: a token pasted where a variable name belongs is
 refused without being repeated. Relative paths are relative to the working directory, like BC_DUCKDB_PATH.
@@ -24,10 +25,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationInfo, field_validator, model_validator
 
-from bc_pipeline.config import DEFAULT_API_URL, STORE_RULES, Settings, parse_api_path
+from bc_pipeline.config import DEFAULT_API_URL, STORE_RULES, Settings, check_quota_reserve, parse_api_path
+
+if TYPE_CHECKING:
+    from bc_pipeline.bigcommerce.client import BigCommerceClient
 
 LABEL = re.compile(r"^[a-z0-9_]{1,63}$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -48,6 +53,14 @@ class Store:
     timezone: str
     duckdb_path: Path
     mapping_file: Path | None = None
+    quota_reserve_percent: int = 0  # of each rate-limit window, left to the store's other apps
+
+    def client(self, **options: Any) -> BigCommerceClient:
+        """A client for the store's API (the token read now), keeping the store's reserve of its quota."""
+        from bc_pipeline.bigcommerce.client import BigCommerceClient
+
+        return BigCommerceClient(self.api_url, self.store_hash, self.access_token().get_secret_value(),
+                                 token_env=self.token_env, quota_reserve_percent=self.quota_reserve_percent, **options)
 
     def access_token(self, env: Mapping[str, str] | None = None) -> SecretStr:
         """The token from the variable `token_env` names (masked in repr and str)."""
@@ -71,6 +84,7 @@ class StoreEntry(BaseModel):
     api_url: str | None = None
     duckdb_path: Path | None = None
     mapping_file: Path | None = None
+    quota_reserve_percent: int = 0
 
     @field_validator("label")
     @classmethod
@@ -84,6 +98,11 @@ class StoreEntry(BaseModel):
     def _store_rules(cls, value: str | None, info: ValidationInfo) -> str | None:
         """The rules of config.py (never repeating the value: this file's values are not echoed)."""
         return None if value is None else STORE_RULES[info.field_name](value)
+
+    @field_validator("quota_reserve_percent", mode="before")
+    @classmethod
+    def _quota_reserve(cls, value: object) -> int:
+        return check_quota_reserve(value)
 
     @field_validator("token_env")
     @classmethod
@@ -131,6 +150,7 @@ class StoreEntry(BaseModel):
             timezone=self.timezone,
             duckdb_path=self.duckdb_path or Path(DEFAULT_DUCKDB_PATH.format(label=self.label)),
             mapping_file=self.mapping_file,
+            quota_reserve_percent=self.quota_reserve_percent,
         )
 
 
@@ -155,4 +175,5 @@ def store_from_settings(settings: Settings) -> Store:
         timezone=settings.timezone,
         duckdb_path=settings.duckdb_path,
         mapping_file=settings.mapping_file,
+        quota_reserve_percent=settings.quota_reserve_percent,
     )

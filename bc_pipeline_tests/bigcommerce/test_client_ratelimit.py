@@ -114,3 +114,18 @@ def test_without_the_window_size_the_latest_count_wins():
     gate.release(headers(left=3, reset_ms=1000, window_ms=None))
     gate.release(headers(left=5, reset_ms=1000, window_ms=None))
     assert gate.snapshot()["left"] == 5
+
+
+def test_a_reserve_leaves_its_share_of_each_window_to_the_store_s_other_apps():
+    clock = FakeClock()
+    gate = QuotaGate(clock=clock, sleeper=clock.sleep, reserve_percent=20)  # 30 of 150
+    gate.acquire()
+    gate.release(headers(left=32, reset_ms=1000))
+    assert gate.allowed_workers(8) == 2
+    gate.acquire()
+    gate.acquire()
+    assert clock.slept == []
+    gate.acquire()  # the next would spend the others' share: wait for the reset
+    assert clock.slept == [1.0]
+    with pytest.raises(ValueError, match="is not 0 to 90"):
+        QuotaGate(reserve_percent=91)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bc_pipeline.config import load_settings
+from bc_pipeline.defs.resources import BigCommerceResource, StoreSpec, StoresResource
 from bc_pipeline.stores import StoresFileError, load_stores, load_stores_file
 from bc_pipeline.stores.load import MAX_FILE_BYTES
 
@@ -147,3 +148,26 @@ def test_without_a_stores_file_the_settings_are_the_one_store(tmp_path):
 def test_bc_stores_file_switches_to_the_file(tmp_path):
     env = {**ENV, "BC_STORES_FILE": str(write(tmp_path, GOOD))}
     assert [s.label for s in load_stores(env, today=TODAY)] == ["acme", "beta_eu"]
+
+
+def test_each_store_keeps_its_own_share_of_the_quota_for_other_apps(tmp_path, monkeypatch):
+    """`quota_reserve_percent` per store in the file, BC_QUOTA_RESERVE_PERCENT for the one store of the settings;
+    the store's clients (and the siblings its streams use) keep that share of each window; a bad value is one
+    line naming the store."""
+    text = GOOD.replace("    timezone: America/Chicago\n", "    timezone: America/Chicago\n    quota_reserve_percent: 25\n")
+    acme, beta = load_stores_file(write(tmp_path, text), env=ENV, today=TODAY)
+    assert (acme.quota_reserve_percent, beta.quota_reserve_percent) == (25, 0)
+    assert StoreSpec.of(acme).to_store() == acme  # what a run is handed keeps it
+    monkeypatch.setenv("ACME_BC_TOKEN", TOKEN)
+    with acme.client() as client, client.sibling() as stream_client:
+        assert client.gate.reserve_percent == 25 and stream_client.gate is client.gate
+    resource = BigCommerceResource(stores=StoresResource(stores=[StoreSpec.of(acme)]))
+    with resource.client() as run_client:  # what a Dagster run's streams get
+        assert run_client.gate.reserve_percent == 25
+    env = {"BC_STORE_HASH": "AbC123", "BC_ACCESS_TOKEN": TOKEN, "BC_DUCKDB_PATH": str(tmp_path / "one.duckdb"),
+           "BC_QUOTA_RESERVE_PERCENT": "10"}
+    (store,) = load_stores(env)
+    assert store.quota_reserve_percent == 10
+    problems = [p.split(": ", 1)[1] for p in refusal(write(tmp_path, text.replace(": 25", ": 95")))]
+    assert problems == ["store 'acme': quota_reserve_percent: '95' is not a whole number of percent from 0 to 90"]
+
