@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -146,9 +146,20 @@ def _produce(client: BigCommerceClient, plan: StreamPlan, out: queue.Queue, stop
             completer.close()
 
 
+def _client_figures(stats: dict[str, float], report: StreamReport) -> dict[str, Any]:
+    """What a stream's own client counted (requests with retries, HTTP and parse seconds, quota waits), as
+    report fields."""
+    return {"requests": int(stats.get("requests", report.requests)),
+            "fetch_seconds": float(stats.get("fetch_seconds", 0.0)),
+            "parse_seconds": float(stats.get("parse_seconds", 0.0)),
+            "quota_wait_seconds": float(stats.get("quota_wait_seconds", 0.0))}
+
+
 class _Writer:
-    def __init__(self, connect: Connect, synced_at: datetime, progress: Progress | None):
+    def __init__(self, connect: Connect, synced_at: datetime, progress: Progress | None,
+                 stats_of: Callable[[str], dict[str, float]] | None = None):
         self._connect = connect
+        self.stats_of = stats_of  # a stream's client's figures so far, for the progress lines during the run
         self._open: AbstractContextManager | None = None
         self._conn: Connection | None = None
         self._locked: WarehouseLocked | None = None
@@ -177,7 +188,10 @@ class _Writer:
         last = self.last_progress.get(report.stream, report.started)
         if self.progress and (force or now - last >= PROGRESS_EVERY_S):
             self.last_progress[report.stream] = now
-            self.progress(report)
+            # during the run, a copy with its client's figures so far (the report gets them when the stream ends):
+            # a long stream held back by the quota says so while it waits, not only at its end
+            live = _client_figures(self.stats_of(report.stream), report) if self.stats_of else {}
+            self.progress(replace(report, **live) if live else report)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -297,7 +311,7 @@ def run_plans(
     ]
     for t in threads:
         t.start()
-    writer = _Writer(connect, synced_at, progress)
+    writer = _Writer(connect, synced_at, progress, stats_of=lambda name: clients[name].stats.snapshot())
     try:
         with gc_relaxed():
             _drain(out, by_stream, reports, writer, len(plans))
@@ -309,10 +323,8 @@ def run_plans(
             t.join(timeout=max(0.0, deadline - time.monotonic()))
     for stream, stream_client in clients.items():
         stats = stream_client.stats.snapshot()
-        reports[stream].requests = int(stats.get("requests", reports[stream].requests))
-        reports[stream].fetch_seconds = float(stats.get("fetch_seconds", 0.0))
-        reports[stream].parse_seconds = float(stats.get("parse_seconds", 0.0))
-        reports[stream].quota_wait_seconds = float(stats.get("quota_wait_seconds", 0.0))
+        for name, value in _client_figures(stats, reports[stream]).items():
+            setattr(reports[stream], name, value)
         client.stats.add(**stats)  # the caller's client still counts everything its streams asked for
         stream_client.close()
     return reports
