@@ -79,6 +79,7 @@ class QuotaGate:
         self._lock = threading.Lock()
         self._left: int | None = None
         self._quota: int | None = None
+        self._window_s: float | None = None  # the window's length, as the headers last gave it
         self._reset_at: float | None = None
         self._ended_at: float | None = None  # when the last window known to have turned over ended
         self._in_flight = 0
@@ -128,6 +129,8 @@ class QuotaGate:
     def _learn(self, rl: RateLimitHeaders) -> None:
         if rl.quota is not None:
             self._quota = rl.quota
+        if rl.window_ms is not None:
+            self._window_s = rl.window_ms / 1000.0
         if rl.reset_ms is None:
             if rl.left is not None:
                 self._left = rl.left
@@ -177,5 +180,5 @@ class QuotaGate:
 
     def snapshot(self) -> dict[str, float | int | None]:
         with self._lock:
-            return {"left": self._left, "quota": self._quota, "in_flight": self._in_flight,
+            return {"left": self._left, "quota": self._quota, "window_s": self._window_s, "in_flight": self._in_flight,
                     "reset_in_s": None if self._reset_at is None else self._reset_at - self.clock()}

@@ -209,9 +209,22 @@ def _check_store(store: Store, *, named: bool) -> str | None:
         if r.readable:  # a probe of an id no store has answers 404 when the token may read the resource
             grant = "(404 for an id no store has: the scope is granted)" if r.status == 404 else ""
         click.echo(f"{r.resource:<{width}} {'yes' if r.readable else 'NO':<9} {r.status!s:<7} {grant}".rstrip())
+    quota = client.gate.snapshot()
+    setting = "its quota_reserve_percent in the stores file" if named else "BC_QUOTA_RESERVE_PERCENT"
+    click.echo(quota_line(quota["quota"], quota["window_s"], store.quota_reserve_percent, setting))
     if not all(r.readable for r in results):
         return "some resources are not readable: grant the scopes listed above"
     return None
+
+
+def quota_line(quota: int | None, window_s: float | None, reserve_percent: int, setting: str) -> str:
+    """What `check` says of the store's API quota (from the probes' rate-limit headers) and the share of it a
+    sync leaves to the store's other apps."""
+    if not quota or not window_s:
+        return "API quota: the store sent no rate-limit headers"
+    share = (f"a sync leaves {reserve_percent}% of each window to them ({setting})" if reserve_percent
+             else f"a sync uses each window whole ({setting} leaves them a share)")
+    return f"API quota: {quota:,} requests per {window_s:g} s, shared by every app on the store; {share}"
 
 
 @click.command()

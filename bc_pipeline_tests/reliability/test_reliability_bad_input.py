@@ -114,9 +114,10 @@ def test_check_with_every_scope_says_so_in_aligned_columns(setup):
     root, _, env, _ = setup
     proc = cli(root, env, "check")
     assert proc.returncode == 0, proc.stderr
-    header, *rows = proc.stdout.splitlines()[1:]
+    header, *rows, quota = proc.stdout.splitlines()[1:]
     column = header.index("readable")
     assert rows and all(row[column:].startswith("yes ") for row in rows), proc.stdout
+    assert quota.startswith("API quota: "), proc.stdout
     [carts] = [row for row in rows if row.startswith("abandoned carts ")]
     assert carts.endswith("404     (404 for an id no store has: the scope is granted)")
 
